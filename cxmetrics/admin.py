@@ -1,0 +1,160 @@
+"""Every table in the admin, with list filters and search."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from cxmetrics import models as m
+
+
+@admin.register(m.Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["leads"]
+
+
+@admin.register(m.Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = m.ApiKey
+    extra = 0
+    fields = ["prefix", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False  # keys are created on the API key page, where the key is shown once
+
+
+@admin.register(m.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "default_channel", "default_department", "is_demo"]
+    list_filter = ["kind", "is_demo", "channels"]
+    search_fields = ["name", "slug"]
+    filter_horizontal = ["channels"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ApiKeyInline]
+
+
+@admin.register(m.ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "source", "name", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["source", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "name", "source__slug"]
+    readonly_fields = ["prefix", "created_at", "created_by", "last_used_at"]
+    fields = ["source", "name", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if not change:
+            key, obj.prefix, obj.hashed_key = m.ApiKey.generate()
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            self.message_user(
+                request,
+                f"New API key for {obj.source.slug} (shown once, store it now): {key}",
+                messages.WARNING,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Revoke selected keys")
+    def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {count} key(s).")
+
+
+@admin.register(m.Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = [
+        "occurred_at",
+        "metric",
+        "score",
+        "channel",
+        "department",
+        "handled_by",
+        "source",
+        "sentiment",
+        "short_comment",
+    ]
+    list_filter = ["metric", "channel", "department", "handled_by", "source", "day"]
+    search_fields = ["external_id", "comment", "agent_ref"]
+    date_hierarchy = "day"
+    list_select_related = ["channel", "department", "source"]
+    readonly_fields = ["customer_ref", "received_at", "day"]
+    show_full_result_count = False  # COUNT(*) over millions of rows is slow
+
+    @admin.display(description="comment")
+    def short_comment(self, obj: m.Response) -> str:
+        return obj.comment[:80] + ("…" if len(obj.comment) > 80 else "")
+
+
+@admin.register(m.DailyRollup)
+class DailyRollupAdmin(admin.ModelAdmin):
+    list_display = ["day", "metric", "channel", "department", "handled_by", "source", "n"]
+    list_filter = ["metric", "channel", "department", "handled_by", "source"]
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(m.DirtyBucket)
+class DirtyBucketAdmin(DailyRollupAdmin):
+    list_display = ["day", "metric", "channel", "department", "handled_by", "source", "marked_at"]
+
+
+class PlanComponentInline(admin.TabularInline):
+    model = m.PlanComponent
+    extra = 1
+    autocomplete_fields = ["goal"]
+
+
+@admin.register(m.Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "metric", "baseline", "target", "start", "end", "owner"]
+    list_filter = ["metric", "departments", "end"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["departments", "scope_channels", "scope_departments"]
+
+
+@admin.register(m.GoalSnapshot)
+class GoalSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["goal", "as_of", "value", "n", "expected", "status"]
+    list_filter = ["status", "goal"]
+    date_hierarchy = "as_of"
+
+
+@admin.register(m.IncentivePlan)
+class IncentivePlanAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "department", "period_start", "period_end", "confidence_gate"]
+    list_filter = ["department", "confidence_gate", "period_end"]
+    search_fields = ["name"]
+    inlines = [PlanComponentInline]
+
+
+@admin.register(m.PayoutStatement)
+class PayoutStatementAdmin(admin.ModelAdmin):
+    list_display = ["plan", "closed_at", "closed_by", "total_pct", "formula_version"]
+    list_filter = ["formula_version"]
+    search_fields = ["plan__name"]
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False  # closed statements never change
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

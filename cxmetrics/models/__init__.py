@@ -1,0 +1,28 @@
+"""cxmetrics tables. Split by domain; every name is re-exported here."""
+
+from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
+from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
+from .org import ApiKey, Channel, Department, Source, hash_api_key
+from .responses import DailyRollup, DirtyBucket, Response
+
+__all__ = [
+    "SCORE_RANGES",
+    "ApiKey",
+    "Channel",
+    "DailyRollup",
+    "Department",
+    "DirtyBucket",
+    "Goal",
+    "GoalSnapshot",
+    "GoalStatus",
+    "HandledBy",
+    "IncentivePlan",
+    "Metric",
+    "PayoutStatement",
+    "PlanComponent",
+    "Response",
+    "Role",
+    "Source",
+    "SourceKind",
+    "hash_api_key",
+]

@@ -1,0 +1,174 @@
+"""Shared cross-functional goals, incentive plans paid on them, and their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .choices import Metric
+from .org import Channel, Department
+
+
+class GoalStatus(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+
+
+class Goal(models.Model):
+    """A target on one metric over a scope and a period, owned by a team lead.
+
+    Empty scope lists mean "all". A goal with two or more participating departments is shared.
+    """
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    scope_channels = models.ManyToManyField(Channel, blank=True, related_name="+")
+    scope_departments = models.ManyToManyField(Department, blank=True, related_name="+")
+    scope_handled_by = models.JSONField(
+        default=list, blank=True, help_text="List of handled_by values; empty means all."
+    )
+    baseline = models.FloatField()
+    target = models.FloatField()
+    stretch = models.FloatField(null=True, blank=True)
+    start = models.DateField()
+    end = models.DateField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_goals"
+    )
+    departments = models.ManyToManyField(
+        Department, related_name="goals", help_text="Participating departments."
+    )
+    min_n = models.PositiveIntegerField(default=30)
+    last_alerted_status = models.CharField(
+        max_length=20, choices=GoalStatus.choices, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[departments, scope_channels, scope_departments])
+
+    class Meta:
+        ordering = ["end", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="goal_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoalSnapshot(models.Model):
+    """A goal's progress as computed on one date (nightly), kept for history charts."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="snapshots")
+    as_of = models.DateField()
+    value = models.FloatField(null=True)
+    n = models.IntegerField()
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    expected = models.FloatField()
+    status = models.CharField(max_length=20, choices=GoalStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["goal", "as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "as_of"], name="goal_snapshot_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} on {self.as_of}: {self.status}"
+
+
+class IncentivePlan(models.Model):
+    """One department's plan for one period, paying on weighted goal components."""
+
+    name = models.CharField(max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="incentive_plans"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    confidence_gate = models.BooleanField(
+        default=True,
+        help_text="Pay on the lower bound of the 95% interval instead of the point value.",
+    )
+    min_n = models.PositiveIntegerField(default=30)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start", "department__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="plan_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class PlanComponent(models.Model):
+    """A weighted part of a plan paying on a goal through a threshold/target/stretch curve."""
+
+    plan = models.ForeignKey(IncentivePlan, on_delete=models.CASCADE, related_name="components")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="plan_components")
+    weight = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Whole percent; a plan's weights sum to 100.",
+    )
+    threshold = models.FloatField()
+    target = models.FloatField()
+    stretch = models.FloatField()
+    threshold_payout = models.FloatField(default=50.0)
+    stretch_payout = models.FloatField(default=150.0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-weight"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="component_weight_1_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__lt=F("target"), target__lte=F("stretch")),
+                name="component_curve_increasing",
+            ),
+            models.UniqueConstraint(fields=["plan", "goal"], name="component_plan_goal_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.goal} ({self.weight}%)"
+
+
+class PayoutStatement(models.Model):
+    """The frozen result of closing a plan's period. Never changes after it is written."""
+
+    plan = models.OneToOneField(IncentivePlan, on_delete=models.PROTECT, related_name="statement")
+    closed_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    formula_version = models.CharField(max_length=20)
+    total_pct = models.FloatField(null=True)
+    data = models.JSONField(help_text="Per component: value, n, interval, curve, payout.")
+
+    def __str__(self) -> str:
+        return f"Statement for {self.plan}"

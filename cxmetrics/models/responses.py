@@ -1,0 +1,145 @@
+"""One customer measurement from any channel, and the daily rollups that summarise them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Round
+from django.utils import timezone
+
+from .choices import HandledBy, Metric
+from .org import Channel, Department, Source
+
+
+def _score_rule(metric: str, low: int, high: int, whole: bool) -> Q:
+    rule = Q(metric=metric, score__gte=low, score__lte=high)
+    return rule & Q(score=Round("score")) if whole else rule
+
+
+class Response(models.Model):
+    """A customer's answer: NPS 0-10, CSAT 1-5, CES 2.0 1-7 or a sentiment -1..1.
+
+    `day` is the date of `occurred_at` in the organisation's time zone (settings.TIME_ZONE),
+    stored at ingest so that grouping by day needs no time-zone arithmetic in SQL.
+    `customer_ref` is HMAC-SHA256(settings.CUSTOMER_HASH_KEY, customer id); the raw id is never
+    stored. `sentiment` is the comment's compound score (null until scored); for the sentiment
+    metric it is the score the source sent.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses")
+    external_id = models.CharField(max_length=255)
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    score = models.FloatField()
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="responses")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="responses")
+    occurred_at = models.DateTimeField()
+    day = models.DateField(help_text="Date of occurred_at in the organisation's time zone.")
+    received_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.CharField(
+        max_length=12, choices=HandledBy.choices, default=HandledBy.UNKNOWN
+    )
+    agent_ref = models.CharField(max_length=100, blank=True, help_text="Agent or bot id.")
+    customer_ref = models.CharField(max_length=64, blank=True)
+    comment = models.TextField(blank=True)
+    sentiment = models.FloatField(null=True, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="response_source_external_id_uniq"
+            ),
+            models.CheckConstraint(
+                condition=_score_rule(Metric.NPS, 0, 10, True)
+                | _score_rule(Metric.CSAT, 1, 5, True)
+                | _score_rule(Metric.CES, 1, 7, True)
+                | _score_rule(Metric.SENTIMENT, -1, 1, False),
+                name="response_score_in_metric_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment__isnull=True) | Q(sentiment__gte=-1, sentiment__lte=1),
+                name="response_sentiment_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(handled_by__in=HandledBy.values), name="response_handled_by_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "occurred_at"], name="response_metric_time_idx"),
+            models.Index(fields=["metric", "day", "channel"], name="response_metric_day_ch_idx"),
+            models.Index(
+                fields=["metric", "day", "department"], name="response_metric_day_dep_idx"
+            ),
+            models.Index(fields=["day", "source"], name="response_day_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.score:g} ({self.source_id}:{self.external_id})"
+
+
+class DailyRollup(models.Model):
+    """Additive counts for one bucket; any grain is re-summed and any score recomputed exactly.
+
+    Sentiment columns count the comment sentiment (or the sent sentiment score) of the bucket's
+    responses, whatever their metric, so the sentiment figure reads every scored comment.
+    """
+
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+    total = models.FloatField(default=0)
+    total_sq = models.FloatField(default=0)
+    promoters = models.IntegerField(default=0)
+    passives = models.IntegerField(default=0)
+    detractors = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    agree = models.IntegerField(default=0)
+    commented = models.IntegerField(default=0)
+    sentiment_n = models.IntegerField(default=0)
+    sentiment_total = models.FloatField(default=0)
+    sentiment_total_sq = models.FloatField(default=0)
+    positive = models.IntegerField(default=0)
+    negative = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "metric", "channel", "department", "handled_by", "source"],
+                name="rollup_bucket_uniq",
+            )
+        ]
+        indexes = [models.Index(fields=["metric", "day"], name="rollup_metric_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} {self.channel_id}/{self.department_id} n={self.n}"
+
+
+class DirtyBucket(models.Model):
+    """A rollup bucket whose responses changed since it was last computed.
+
+    Written in the same transaction as the responses, so a broker outage loses nothing: the
+    periodic refresh recomputes whatever is marked here.
+    """
+
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "metric", "channel", "department", "handled_by", "source"],
+                name="dirty_bucket_uniq",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"dirty {self.day} {self.metric} {self.channel_id}/{self.department_id}"

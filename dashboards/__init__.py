@@ -1,0 +1,1 @@
+"""The executives' Dash dashboards, served by Django under /dashboards/."""

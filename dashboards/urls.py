@@ -1,0 +1,3 @@
+"""Mounting point of the Dash app: every path under /dashboards/ goes to one Django view."""
+
+urlpatterns: list = []

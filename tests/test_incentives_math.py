@@ -1,0 +1,331 @@
+"""Specification tests for cxmetrics.incentives (pure payout and goal-status math)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cxmetrics.incentives import (
+    FORMULA_VERSION,
+    GOAL_STATUSES,
+    ComponentAttainment,
+    PayoutCurve,
+    component_attainment,
+    expected_value,
+    goal_status,
+    plan_attainment,
+    validate_weights,
+)
+
+NPS_CURVE = PayoutCurve(threshold=20, target=40, stretch=60)
+CSAT_CURVE = PayoutCurve(threshold=70, target=80, stretch=90)
+
+
+def _component(
+    *,
+    weight: int = 60,
+    curve: PayoutCurve = NPS_CURVE,
+    value: float | None = 30.0,
+    low: float | None = 25.0,
+    n: int = 100,
+    min_n: int = 30,
+    confidence_gate: bool = False,
+) -> ComponentAttainment:
+    return component_attainment(
+        weight=weight,
+        curve=curve,
+        value=value,
+        low=low,
+        n=n,
+        min_n=min_n,
+        confidence_gate=confidence_gate,
+    )
+
+
+def test_formula_version_is_stamped_as_2026_1() -> None:
+    assert FORMULA_VERSION == "2026.1"
+
+
+# --- Worked example --------------------------------------------------------------------------
+
+
+def test_worked_example_plan_pays_95_percent() -> None:
+    # given a 60% NPS component (20/40/60) measured at 30 and a 40% CSAT one (70/80/90) at 85
+    validate_weights([60, 40])
+    nps_part = _component(weight=60, curve=NPS_CURVE, value=30.0, low=25.0)
+    csat_part = _component(weight=40, curve=CSAT_CURVE, value=85.0, low=81.0)
+    # when
+    plan = plan_attainment([nps_part, csat_part])
+    # then NPS pays 50 + (10/20) * 50 = 75%, CSAT pays 100 + (5/10) * 50 = 125%,
+    # and the plan pays 0.6 * 75 + 0.4 * 125 = 45 + 50 = 95%
+    assert nps_part.status == "paid"
+    assert nps_part.paid_on == 30.0
+    assert nps_part.payout_pct == pytest.approx(75.0, abs=1e-9)
+    assert nps_part.contribution == pytest.approx(45.0, abs=1e-9)
+    assert csat_part.payout_pct == pytest.approx(125.0, abs=1e-9)
+    assert csat_part.contribution == pytest.approx(50.0, abs=1e-9)
+    assert plan.total_pct == pytest.approx(95.0, abs=1e-9)
+    assert plan.pending == 0
+    assert plan.complete is True
+    assert plan.projected_pct == pytest.approx(95.0, abs=1e-9)
+
+
+# --- Payout curve ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "payout"),
+    [
+        (-100.0, 0.0),
+        (19.999, 0.0),
+        (20.0, 50.0),
+        (30.0, 75.0),
+        (40.0, 100.0),
+        (50.0, 125.0),
+        (60.0, 150.0),
+        (61.0, 150.0),
+        (100.0, 150.0),
+    ],
+)
+def test_payout_curve_breakpoints(value: float, payout: float) -> None:
+    assert NPS_CURVE.payout(value) == pytest.approx(payout, abs=1e-9)
+
+
+def test_payout_curve_without_stretch_caps_at_100() -> None:
+    # given stretch == target: there is no stretch zone
+    curve = PayoutCurve(threshold=70, target=80, stretch=80, stretch_payout=150.0)
+    # then the cap is 100 whatever stretch_payout says
+    assert curve.payout(75.0) == pytest.approx(75.0, abs=1e-9)
+    assert curve.payout(80.0) == 100.0
+    assert curve.payout(99.0) == 100.0
+    assert curve.max_payout == 100.0
+
+
+def test_payout_curve_custom_payouts() -> None:
+    curve = PayoutCurve(
+        threshold=0, target=10, stretch=20, threshold_payout=0.0, stretch_payout=200.0
+    )
+    assert curve.payout(5.0) == pytest.approx(50.0, abs=1e-9)
+    assert curve.payout(15.0) == pytest.approx(150.0, abs=1e-9)
+    assert curve.payout(25.0) == 200.0
+
+
+@pytest.mark.parametrize(
+    ("curve", "message"),
+    [
+        (PayoutCurve(threshold=40, target=40, stretch=60), "threshold .* must be below target"),
+        (PayoutCurve(threshold=50, target=40, stretch=60), "threshold .* must be below target"),
+        (PayoutCurve(threshold=20, target=40, stretch=30), "stretch .* at or above target"),
+        (PayoutCurve(20, 40, 60, threshold_payout=120.0), "threshold payout"),
+        (PayoutCurve(20, 40, 60, stretch_payout=90.0), "stretch payout"),
+        (PayoutCurve(20, float("nan"), 60), "finite"),
+    ],
+)
+def test_invalid_curves_are_rejected(curve: PayoutCurve, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        curve.validate()
+    with pytest.raises(ValueError, match=message):
+        curve.payout(30.0)
+
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@given(
+    st.floats(-1000, 1000),
+    st.floats(0.01, 1000),
+    st.floats(0, 1000),
+    st.floats(0, 100),
+    st.floats(100, 300),
+    finite,
+    finite,
+)
+def test_payout_is_monotone_non_decreasing(
+    threshold: float,
+    gap: float,
+    stretch_gap: float,
+    threshold_payout: float,
+    stretch_payout: float,
+    x: float,
+    y: float,
+) -> None:
+    # given any valid increasing curve
+    target = threshold + gap
+    curve = PayoutCurve(threshold, target, target + stretch_gap, threshold_payout, stretch_payout)
+    # then a higher value never pays less, and nothing exceeds the cap
+    lo, hi = sorted((x, y))
+    assert 0.0 <= curve.payout(lo) <= curve.payout(hi) + 1e-9
+    assert curve.payout(hi) <= curve.max_payout + 1e-9
+
+
+# --- Weights ---------------------------------------------------------------------------------
+
+
+def test_valid_weights_pass() -> None:
+    validate_weights([60, 40])
+    validate_weights([100])
+    validate_weights([1] * 100)
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ([60, 30], "add up to exactly 100%, got 90%"),
+        ([60, 50], "add up to exactly 100%, got 110%"),
+        ([0, 100], "between 1% and 100%, got 0%"),
+        ([101, -1], "between 1% and 100%, got 101%"),
+        ([50.5, 49.5], "whole percentage"),
+        ([True, 99], "whole percentage"),
+        ([], "at least one"),
+    ],
+)
+def test_invalid_weights_are_rejected(weights: list[int], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        validate_weights(weights)
+
+
+# --- Components ------------------------------------------------------------------------------
+
+
+def test_confidence_gate_pays_on_the_lower_bound() -> None:
+    # given an NPS of 30 whose 95% lower bound is 25
+    # when the confidence gate is on
+    part = _component(value=30.0, low=25.0, confidence_gate=True)
+    # then the curve is applied to 25: 50 + (5/20) * 50 = 62.5%, contributing 0.6 * 62.5
+    assert part.status == "paid"
+    assert part.measured == 30.0
+    assert part.paid_on == 25.0
+    assert part.payout_pct == pytest.approx(62.5, abs=1e-9)
+    assert part.contribution == pytest.approx(37.5, abs=1e-9)
+    assert part.projected_payout_pct == pytest.approx(75.0, abs=1e-9)
+
+
+def test_below_minimum_sample_is_pending_not_zero() -> None:
+    # given min_n = 30 and only 29 responses
+    part = _component(n=29, min_n=30)
+    # then nothing is paid yet, and nothing pretends to be 0 or 100
+    assert part.status == "pending"
+    assert part.measured == 30.0
+    assert (part.paid_on, part.payout_pct, part.contribution) == (None, None, None)
+    # and exactly min_n responses is enough
+    assert _component(n=30, min_n=30).status == "paid"
+
+
+def test_no_value_or_no_lower_bound_under_gate_is_pending() -> None:
+    assert _component(value=None, low=None).status == "pending"
+    assert _component(value=None, low=None).projected_payout_pct is None
+    assert _component(value=30.0, low=None, confidence_gate=True).status == "pending"
+    assert _component(value=30.0, low=None, confidence_gate=False).status == "paid"
+
+
+def test_component_rejects_bad_weight_and_bad_curve() -> None:
+    with pytest.raises(ValueError, match="weight"):
+        _component(weight=0)
+    with pytest.raises(ValueError, match="threshold"):
+        _component(curve=PayoutCurve(40, 20, 60))
+
+
+def test_plan_with_pending_components_totals_paid_only_and_projects() -> None:
+    # given NPS paid at 75% (weight 60) and CSAT at 85 pending on 10 of 30 responses
+    paid = _component(weight=60, value=30.0, n=100)
+    pending = _component(weight=40, curve=CSAT_CURVE, value=85.0, low=80.0, n=10)
+    # when
+    plan = plan_attainment([paid, pending])
+    # then only the 45 points already earned count; the projection adds 0.4 * 125 = 50
+    assert plan.total_pct == pytest.approx(45.0, abs=1e-9)
+    assert plan.pending == 1
+    assert plan.complete is False
+    assert plan.projected_pct == pytest.approx(95.0, abs=1e-9)
+
+
+def test_plan_projection_is_none_when_a_pending_component_has_no_value() -> None:
+    plan = plan_attainment([_component(weight=60), _component(weight=40, value=None, low=None)])
+    assert plan.total_pct == pytest.approx(45.0, abs=1e-9)
+    assert plan.projected_pct is None
+    assert plan_attainment([]).total_pct == 0.0
+
+
+# --- Goal status -----------------------------------------------------------------------------
+
+START, END = date(2026, 1, 1), date(2026, 1, 31)
+
+
+def test_expected_value_is_a_straight_line_clamped_to_the_period() -> None:
+    # given a goal from 20 on Jan 1 to 40 on Jan 31 (30 days)
+    def at(day: date) -> float:
+        return expected_value(baseline=20.0, target=40.0, start=START, end=END, as_of=day)
+
+    # then half-way (day 15 of 30) expects 30, and dates outside the period are clamped
+    assert at(date(2026, 1, 16)) == pytest.approx(30.0, abs=1e-9)
+    assert at(date(2026, 1, 7)) == pytest.approx(24.0, abs=1e-9)
+    assert at(START) == 20.0
+    assert at(START - timedelta(days=5)) == 20.0
+    assert at(END) == 40.0
+    assert at(END + timedelta(days=5)) == 40.0
+
+
+def test_expected_value_edge_periods() -> None:
+    # a one-day goal expects the target on its day and the baseline before it
+    one_day = expected_value(baseline=20.0, target=40.0, start=START, end=START, as_of=START)
+    before = expected_value(
+        baseline=20.0, target=40.0, start=START, end=START, as_of=START - timedelta(days=1)
+    )
+    assert one_day == 40.0
+    assert before == 20.0
+    # an end before the start is an error
+    with pytest.raises(ValueError, match="before its start"):
+        expected_value(baseline=0.0, target=1.0, start=END, end=START, as_of=END)
+
+
+def _status(
+    *,
+    value: float | None = 30.0,
+    high: float | None = 35.0,
+    expected: float = 30.0,
+    n: int = 50,
+    min_n: int = 30,
+    as_of: date = date(2026, 1, 16),
+) -> str:
+    return goal_status(
+        value=value,
+        high=high,
+        expected=expected,
+        n=n,
+        min_n=min_n,
+        target=40.0,
+        as_of=as_of,
+        end=END,
+    )
+
+
+def test_goal_status_boundaries_during_the_period() -> None:
+    # value exactly on the expected path is on track
+    assert _status(value=30.0, high=35.0, expected=30.0) == "on_track"
+    # below the path but the upper bound exactly reaches it: at risk
+    assert _status(value=29.0, high=30.0, expected=30.0) == "at_risk"
+    # upper bound just below the path: off track
+    assert _status(value=29.0, high=29.999999, expected=30.0) == "off_track"
+    assert _status(value=29.0, high=None, expected=30.0) == "off_track"
+    # one response short of the minimum, or no value: not enough data
+    assert _status(n=29, min_n=30) == "not_enough_data"
+    assert _status(n=30, min_n=30) == "on_track"
+    assert _status(value=None) == "not_enough_data"
+
+
+def test_goal_status_on_the_last_day_is_still_during_the_period() -> None:
+    # given the last day, value 35 below target 40 but above the expected path 34
+    assert _status(value=35.0, high=45.0, expected=34.0, as_of=END) == "on_track"
+
+
+def test_goal_status_after_the_end_is_met_or_missed() -> None:
+    day_after = END + timedelta(days=1)
+    assert _status(value=40.0, high=45.0, expected=40.0, as_of=day_after) == "met"
+    assert _status(value=39.99, high=45.0, expected=40.0, as_of=day_after) == "missed"
+    assert _status(value=45.0, n=29, min_n=30, as_of=day_after) == "not_enough_data"
+    assert set(GOAL_STATUSES) == {"on_track", "at_risk", "off_track", "not_enough_data"} | {
+        "met",
+        "missed",
+    }

@@ -1,0 +1,338 @@
+"""Specification tests for cxmetrics.metrics (pure math, no database)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from statistics import NormalDist
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cxmetrics.metrics import (
+    NEGATIVE_THRESHOLD,
+    POSITIVE_THRESHOLD,
+    Z95,
+    ces,
+    compare_csat,
+    compare_means,
+    compare_nps,
+    csat,
+    nps,
+    nps_bucket,
+    sentiment,
+    sentiment_label,
+)
+
+
+def _sums(values: list[float]) -> tuple[int, float, float]:
+    return len(values), sum(values), sum(v * v for v in values)
+
+
+def test_z95_is_the_exact_normal_quantile_not_1_96() -> None:
+    assert Z95 == pytest.approx(1.959963984540054, abs=1e-12)
+    assert Z95 != 1.96
+
+
+# --- NPS -----------------------------------------------------------------------------------
+
+
+def test_nps_worked_example_200_120_80() -> None:
+    # given 200 promoters, 120 passives, 80 detractors (n = 400, p = 0.5, d = 0.2)
+    # when
+    result = nps(200, 120, 80)
+    # then NPS = 100 * (0.5 - 0.2) = 30; moe = Z95 * 100 * sqrt((0.7 - 0.09) / 400) = 7.654
+    assert result is not None
+    assert result.n == 400
+    assert result.score == pytest.approx(30.0, abs=1e-9)
+    assert result.pct_promoters == pytest.approx(50.0, abs=1e-9)
+    assert result.pct_detractors == pytest.approx(20.0, abs=1e-9)
+    assert result.moe95 == pytest.approx(7.65, abs=0.005)
+    assert result.moe95 == pytest.approx(Z95 * 100 * math.sqrt(0.61 / 400), abs=1e-9)
+    assert result.low == pytest.approx(30.0 - result.moe95, abs=1e-9)
+    assert result.high == pytest.approx(30.0 + result.moe95, abs=1e-9)
+    assert (result.promoters, result.passives, result.detractors) == (200, 120, 80)
+
+
+def test_nps_without_respondents_is_none() -> None:
+    assert nps(0, 0, 0) is None
+
+
+def test_nps_interval_is_clipped_to_plus_minus_100() -> None:
+    # given 9 promoters and 1 passive: p = 0.9, var = 0.9 - 0.81 = 0.09, moe = 18.59 points
+    result = nps(9, 1, 0)
+    # then the upper bound 90 + 18.59 is clipped to 100
+    assert result is not None
+    assert result.score == pytest.approx(90.0, abs=1e-9)
+    assert result.moe95 == pytest.approx(Z95 * 100 * math.sqrt(0.009), abs=1e-9)
+    assert result.high == 100.0
+    assert result.low == pytest.approx(90.0 - result.moe95, abs=1e-9)
+
+
+def test_nps_rejects_negative_counts() -> None:
+    with pytest.raises(ValueError, match="promoters"):
+        nps(-1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("answer", "bucket"),
+    [
+        (0, "detractor"),
+        (6, "detractor"),
+        (7, "passive"),
+        (8, "passive"),
+        (9, "promoter"),
+        (10, "promoter"),
+    ],
+)
+def test_nps_bucket_boundaries(answer: int, bucket: str) -> None:
+    assert nps_bucket(answer) == bucket
+
+
+@pytest.mark.parametrize("answer", [-1, 11])
+def test_nps_bucket_rejects_answers_outside_0_to_10(answer: int) -> None:
+    with pytest.raises(ValueError, match="between 0 and 10"):
+        nps_bucket(answer)
+
+
+@given(st.integers(0, 5000), st.integers(0, 5000), st.integers(0, 5000))
+def test_nps_is_always_within_plus_minus_100(
+    promoters: int, passives: int, detractors: int
+) -> None:
+    result = nps(promoters, passives, detractors)
+    if promoters + passives + detractors == 0:
+        assert result is None
+        return
+    assert result is not None
+    assert -100.0 <= result.low <= result.score <= result.high <= 100.0
+    assert result.moe95 >= 0.0
+
+
+# --- CSAT ----------------------------------------------------------------------------------
+
+
+def test_csat_worked_example_74_of_107() -> None:
+    # given 74 of 107 answers are 4 or 5
+    # when
+    result = csat(74, 107)
+    # then CSAT = 69.16% with Wilson 95% interval [59.87, 77.12]
+    assert result is not None
+    assert result.score == pytest.approx(69.16, abs=0.005)
+    assert result.low == pytest.approx(59.87, abs=0.005)
+    assert result.high == pytest.approx(77.12, abs=0.005)
+
+
+def test_csat_wilson_matches_the_roots_of_the_score_test_quadratic() -> None:
+    # given 8 of 10 satisfied; the Wilson bounds are the roots pi of
+    #   (p - pi)^2 = z^2 pi (1 - pi) / n  <=>  (1 + z2/n) pi^2 - (2p + z2/n) pi + p^2 = 0
+    p, n, z2 = 0.8, 10, Z95 * Z95
+    a, b, c = 1 + z2 / n, -(2 * p + z2 / n), p * p
+    root = math.sqrt(b * b - 4 * a * c)
+    expected_low, expected_high = (-b - root) / (2 * a), (-b + root) / (2 * a)
+    # when
+    result = csat(8, 10)
+    # then (roughly 49.0% .. 94.3%)
+    assert result is not None
+    assert result.low == pytest.approx(100 * expected_low, abs=1e-9)
+    assert result.high == pytest.approx(100 * expected_high, abs=1e-9)
+    assert result.low == pytest.approx(49.02, abs=0.01)
+    assert result.high == pytest.approx(94.33, abs=0.01)
+
+
+def test_csat_extremes_keep_the_interval_inside_0_to_100() -> None:
+    none_satisfied, all_satisfied = csat(0, 10), csat(10, 10)
+    assert none_satisfied is not None
+    assert all_satisfied is not None
+    assert none_satisfied.low == 0.0
+    assert none_satisfied.high > 0.0
+    assert all_satisfied.high == 100.0
+    assert all_satisfied.low < 100.0
+
+
+def test_csat_empty_is_none_and_bad_counts_raise() -> None:
+    assert csat(0, 0) is None
+    with pytest.raises(ValueError, match="cannot exceed"):
+        csat(11, 10)
+
+
+@given(st.integers(1, 100_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_interval_contains_the_point_estimate(sat_n: tuple[int, int]) -> None:
+    result = csat(*sat_n)
+    assert result is not None
+    assert 0.0 <= result.low <= result.score <= result.high <= 100.0
+
+
+# --- CES -----------------------------------------------------------------------------------
+
+
+def test_ces_mean_sd_and_margin_match_statistics_module() -> None:
+    # given seven CES 2.0 answers on 1-7, five of which agree (5-7)
+    answers = [7, 6, 5, 5, 3, 7, 2]
+    n, total, total_sq = _sums([float(a) for a in answers])
+    # when
+    result = ces(n, total, total_sq, agree=sum(a >= 5 for a in answers))
+    # then mean 35/7 = 5.0; squared deviations 4+1+0+0+4+4+9 = 22, so sd = sqrt(22/6) = 1.9149;
+    # moe = Z95 * 1.9149 / sqrt(7) = 1.4185
+    assert result is not None
+    assert result.score == pytest.approx(statistics.mean(answers), abs=1e-12)
+    assert result.sd == pytest.approx(statistics.stdev(answers), abs=1e-12)
+    assert result.sd == pytest.approx(math.sqrt(22 / 6), abs=1e-12)
+    assert result.moe95 == pytest.approx(Z95 * statistics.stdev(answers) / math.sqrt(7), abs=1e-12)
+    assert result.low == pytest.approx(5.0 - 1.4185, abs=1e-4)
+    assert result.high == pytest.approx(5.0 + 1.4185, abs=1e-4)
+    assert result.agree == 5
+    assert result.pct_agree == pytest.approx(100 * 5 / 7, abs=1e-9)
+
+
+def test_ces_single_answer_has_no_sd_or_interval() -> None:
+    result = ces(1, 6.0, 36.0, 1)
+    assert result is not None
+    assert result.score == 6.0
+    assert (result.sd, result.moe95, result.low, result.high) == (None, None, None, None)
+
+
+def test_ces_empty_is_none() -> None:
+    assert ces(0, 0.0, 0.0, 0) is None
+
+
+def test_tiny_negative_variance_from_float_error_becomes_zero() -> None:
+    # given five identical answers of 0.7, whose raw sum-of-squares variance is about -1e-16
+    n, total, total_sq = _sums([0.7] * 5)
+    assert (total_sq - total * total / n) / (n - 1) < 0
+    # when
+    result = sentiment(n, total, total_sq, positive=5, negative=0)
+    # then the SD is exactly 0, not a math domain error
+    assert result is not None
+    assert result.sd == 0.0
+    assert result.moe95 == 0.0
+
+
+# --- Sentiment -----------------------------------------------------------------------------
+
+
+def test_sentiment_mean_sd_and_shares() -> None:
+    # given six VADER compound scores: 3 positive (>= 0.05), 2 negative (<= -0.05), 1 neutral
+    compounds = [0.8, 0.05, 0.0, -0.05, -0.6, 0.3]
+    labels = [sentiment_label(c) for c in compounds]
+    assert labels.count("positive") == 3
+    assert labels.count("negative") == 2
+    n, total, total_sq = _sums(compounds)
+    # when
+    result = sentiment(n, total, total_sq, positive=3, negative=2)
+    # then
+    assert result is not None
+    assert result.score == pytest.approx(statistics.mean(compounds), abs=1e-12)
+    assert result.sd == pytest.approx(statistics.stdev(compounds), abs=1e-12)
+    assert result.moe95 == pytest.approx(
+        Z95 * statistics.stdev(compounds) / math.sqrt(6), abs=1e-12
+    )
+    assert result.neutral == 1
+    assert result.pct_positive == pytest.approx(50.0, abs=1e-9)
+    assert result.pct_negative == pytest.approx(100 * 2 / 6, abs=1e-9)
+    assert result.pct_neutral == pytest.approx(100 / 6, abs=1e-9)
+    assert result.low is not None
+    assert result.low >= -1.0
+
+
+def test_sentiment_empty_is_none_and_bad_counts_raise() -> None:
+    assert sentiment(0, 0.0, 0.0, 0, 0) is None
+    with pytest.raises(ValueError, match="cannot exceed"):
+        sentiment(2, 0.0, 0.0, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("compound", "label"),
+    [
+        (0.05, "positive"),
+        (0.0499, "neutral"),
+        (0.0, "neutral"),
+        (-0.0499, "neutral"),
+        (-0.05, "negative"),
+        (1.0, "positive"),
+        (-1.0, "negative"),
+    ],
+)
+def test_sentiment_label_thresholds(compound: float, label: str) -> None:
+    assert (POSITIVE_THRESHOLD, NEGATIVE_THRESHOLD) == (0.05, -0.05)
+    assert sentiment_label(compound) == label
+
+
+# --- Comparisons ---------------------------------------------------------------------------
+
+
+def test_compare_nps_worked_example_30_vs_20() -> None:
+    # given NPS 30 (200/120/80, var 0.61) vs NPS 20 (180/120/100: p .45, d .25, var 0.66)
+    # SE = sqrt(0.61/400 + 0.66/400) = 0.056347, z = 0.10 / 0.056347 = 1.7747
+    # when
+    result = compare_nps((200, 120, 80), (180, 120, 100))
+    # then the 10-point gap is not significant at 5%
+    assert result is not None
+    assert result.difference == pytest.approx(10.0, abs=1e-9)
+    assert result.z == pytest.approx(1.77, abs=0.005)
+    assert result.z == pytest.approx(0.1 / math.sqrt(1.27 / 400), abs=1e-9)
+    assert result.p == pytest.approx(0.0759, abs=1e-4)
+    assert result.significant is False
+    assert result.df is None
+
+
+def test_compare_nps_is_antisymmetric_and_none_when_empty_or_no_variance() -> None:
+    ab, ba = (
+        compare_nps((200, 120, 80), (180, 120, 100)),
+        compare_nps((180, 120, 100), (200, 120, 80)),
+    )
+    assert ab is not None
+    assert ba is not None
+    assert ba.difference == pytest.approx(-ab.difference, abs=1e-9)
+    assert ba.p == pytest.approx(ab.p, abs=1e-12)
+    assert compare_nps((0, 0, 0), (1, 1, 1)) is None
+    assert compare_nps((10, 0, 0), (5, 0, 0)) is None  # both all promoters: SE = 0
+
+
+def test_compare_csat_two_proportion_textbook_example() -> None:
+    # given A: 120/200 = 0.60, B: 90/200 = 0.45; pooled P = 210/400 = 0.525
+    # SE = sqrt(0.525 * 0.475 * (1/200 + 1/200)) = sqrt(0.00249375) = 0.0499375
+    # z = 0.15 / 0.0499375 = 3.0038, two-sided p = 2 * (1 - Phi(3.0038)) = 0.00267
+    # when
+    result = compare_csat(120, 200, 90, 200)
+    # then
+    assert result is not None
+    assert result.difference == pytest.approx(15.0, abs=1e-9)
+    assert result.z == pytest.approx(3.0038, abs=1e-4)
+    assert result.p == pytest.approx(0.00267, abs=1e-5)
+    assert result.significant is True
+
+
+def test_compare_csat_none_when_empty_or_no_variance() -> None:
+    assert compare_csat(0, 0, 5, 10) is None
+    assert compare_csat(10, 10, 5, 5) is None
+
+
+def test_compare_means_matches_a_direct_welch_computation() -> None:
+    # given CES answers for two teams
+    a = [7.0, 6.0, 6.0, 5.0, 7.0, 4.0, 6.0, 7.0]
+    b = [5.0, 3.0, 4.0, 6.0, 2.0, 5.0]
+    va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    expected_z = (statistics.mean(a) - statistics.mean(b)) / math.sqrt(va + vb)
+    expected_df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    # when
+    result = compare_means(*_sums(a), *_sums(b))
+    # then
+    assert result is not None
+    assert result.difference == pytest.approx(statistics.mean(a) - statistics.mean(b), abs=1e-12)
+    assert result.z == pytest.approx(expected_z, abs=1e-9)
+    assert result.p == pytest.approx(2 * (1 - NormalDist().cdf(expected_z)), abs=1e-9)
+    assert result.df == pytest.approx(expected_df, abs=1e-9)
+    assert result.significant is (result.p < 0.05)
+    # by hand: mean a = 48/8 = 6, s_a^2 = 8/7; mean b = 25/6, s_b^2 = (65/6)/5 = 13/6;
+    # SE^2 = (8/7)/8 + (13/6)/6 = 0.142857 + 0.361111 = 0.503968, z = (11/6)/0.709907 = 2.5825
+    # df = 0.503968^2 / (0.142857^2/7 + 0.361111^2/5) = 8.759
+    assert result.z == pytest.approx(2.5825, abs=1e-4)
+    assert result.df == pytest.approx(8.759, abs=1e-3)
+    assert result.significant is True
+
+
+def test_compare_means_none_for_tiny_or_constant_groups() -> None:
+    assert compare_means(1, 5.0, 25.0, 3, 9.0, 29.0) is None
+    assert compare_means(0, 0.0, 0.0, 3, 9.0, 29.0) is None
+    assert compare_means(2, 10.0, 50.0, 2, 6.0, 18.0) is None  # both constant: SE = 0
