@@ -13,5 +13,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("cxmetrics.api.urls")),
+    path("api/v1/", include("cxmetrics.api.goals_urls")),
     path("", include("dashboards.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around services; each takes primitives only."""
+"""Pipeline tasks: sentiment scoring and rollups. Thin wrappers around services."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from cxmetrics.services.ingest import local_day
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(**RETRY)
+@shared_task(name="cxmetrics.tasks.score_sentiment", **RETRY)
 def score_sentiment(response_ids: list[int]) -> int:
     return sentiment.score_comments(response_ids=response_ids, limit=len(response_ids))
 
 
-@shared_task(**RETRY)
+@shared_task(name="cxmetrics.tasks.score_pending_sentiment", **RETRY)
 def score_pending_sentiment() -> int:
     total = 0
     while scored := sentiment.score_comments():
@@ -26,7 +26,7 @@ def score_pending_sentiment() -> int:
     return total
 
 
-@shared_task(**RETRY)
+@shared_task(name="cxmetrics.tasks.refresh_dirty_rollups", **RETRY)
 def refresh_dirty_rollups() -> int:
     total = 0
     while refreshed := rollups.refresh_dirty_rollups():
@@ -34,7 +34,7 @@ def refresh_dirty_rollups() -> int:
     return total
 
 
-@shared_task(**RETRY)
+@shared_task(name="cxmetrics.tasks.rebuild_yesterday", **RETRY)
 def rebuild_yesterday() -> int:
     yesterday = local_day(timezone.now()) - timedelta(days=1)
     return rollups.rebuild_rollups(since=yesterday, until=yesterday)

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): one module per area, each with `main(argv) -> None`."""

@@ -1,0 +1,3 @@
+"""Goals, incentive plans, alignment and audit endpoints under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,17 @@
+"""Celery tasks, one module per domain. Each task has an explicit name `cxmetrics.tasks.<name>`
+(the beat schedule in settings.py refers to those names); tasks take primitives only and call
+one service."""
+
+from .pipeline import (
+    rebuild_yesterday,
+    refresh_dirty_rollups,
+    score_pending_sentiment,
+    score_sentiment,
+)
+
+__all__ = [
+    "rebuild_yesterday",
+    "refresh_dirty_rollups",
+    "score_pending_sentiment",
+    "score_sentiment",
+]
