@@ -9,6 +9,7 @@ admin.site.site_title = "cxmetrics"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("summary", views.summary, name="summary"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

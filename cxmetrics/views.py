@@ -19,6 +19,13 @@ from cxmetrics.selectors import metric_summary
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The page after login: the figures summary (the dashboards take over when mounted)."""
+    return summary(request)
+
+
+@login_required
+@require_GET
+def summary(request: HttpRequest) -> HttpResponse:
     """NPS, CSAT, CES and sentiment with n and margin, overall and per channel."""
     if not can_read_figures(request.user):
         raise PermissionDenied("Your role does not give access to figures.")

@@ -7,6 +7,7 @@ from itertools import count
 from typing import Any
 
 from django.contrib.auth.models import Group, User
+from django.test import TestCase
 from django.utils import timezone
 
 from cxmetrics.ingest.types import ResponseIn
@@ -46,7 +47,9 @@ def make_responses(source: str = "integrations", **common: Any) -> Any:
     """Store responses: make_responses(scores=[9, 10, 3], metric="nps", channel="chat")."""
     scores = common.pop("scores")
     items = [make_item(score=float(score), **common) for score in scores]
-    return record_responses(source=Source.objects.get(slug=source), items=items)
+    # Run the on-commit work (sentiment, rollup refresh) as a committed request would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return record_responses(source=Source.objects.get(slug=source), items=items)
 
 
 def make_api_key(source: str = "integrations") -> str:

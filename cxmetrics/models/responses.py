@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
 from django.utils import timezone
 
-from .choices import HandledBy, Metric
+from .choices import SCORE_RANGES, HandledBy, Metric
 from .org import Channel, Department, Source
 
 
@@ -75,6 +76,19 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.score:g} ({self.source_id}:{self.external_id})"
+
+    def clean(self) -> None:
+        """Model validation (admin, forms): the score fits its metric; times carry an offset."""
+        errors: dict[str, str] = {}
+        if self.metric in SCORE_RANGES and self.score is not None:
+            low, high, whole = SCORE_RANGES[self.metric]
+            if not low <= self.score <= high or (whole and self.score != int(self.score)):
+                kind = "a whole number" if whole else "a number"
+                errors["score"] = f"{self.metric} score must be {kind} from {low} to {high}."
+        if self.occurred_at is not None and timezone.is_naive(self.occurred_at):
+            errors["occurred_at"] = "occurred_at must carry a time-zone offset."
+        if errors:
+            raise ValidationError(errors)
 
 
 class DailyRollup(models.Model):

@@ -108,6 +108,9 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     counted, not stored. The touched rollup buckets are marked dirty in the same transaction, and
     sentiment scoring and the rollup refresh are queued once it commits.
     """
+    naive = [item.external_id for item in items if timezone.is_naive(item.occurred_at)]
+    if naive:
+        raise ValueError(f"occurred_at must carry a time-zone offset (external_id {naive[0]}).")
     now = timezone.now()
     inserted: dict[str, int] = {}
     with transaction.atomic():
