@@ -117,11 +117,11 @@ def _quality(rng: random.Random, base: float, handled_by: str, days_ago: int) ->
 
 def _score(rng: random.Random, metric: str, q: float) -> float:
     if metric == Metric.NPS:
-        return float(min(10, max(0, round(q * 11 - 0.5 + rng.gauss(0, 0.9)))))
+        return float(min(10, max(0, round(3.3 + q * 7.6 + rng.gauss(0, 1.0)))))
     if metric == Metric.CSAT:
-        return float(min(5, max(1, round(1 + q * 4 + rng.gauss(0, 0.5)))))
+        return float(min(5, max(1, round(1.7 + q * 4 + rng.gauss(0, 0.55)))))
     if metric == Metric.CES:
-        return float(min(7, max(1, round(1 + q * 6 + rng.gauss(0, 0.7)))))
+        return float(min(7, max(1, round(1.9 + q * 6 + rng.gauss(0, 0.8)))))
     return round(min(1.0, max(-1.0, (q - 0.5) * 2 + rng.gauss(0, 0.2))), 4)
 
 
