@@ -1,3 +1,16 @@
-"""Goals, incentive plans, alignment and audit endpoints under /api/v1/."""
+"""Goals, incentive plans, alignment and audit endpoints under /api/v1/ (no trailing slashes)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from cxmetrics.api.goals import AlignmentView, AuditView, GoalViewSet, IncentivePlanViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("goals", GoalViewSet, basename="goal")
+router.register("incentive-plans", IncentivePlanViewSet, basename="incentive-plan")
+
+urlpatterns = [
+    *router.urls,
+    path("alignment", AlignmentView.as_view(), name="alignment"),
+    path("audit", AuditView.as_view(), name="audit"),
+]

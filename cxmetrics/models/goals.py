@@ -158,8 +158,29 @@ class PlanComponent(models.Model):
         return f"{self.plan}: {self.goal} ({self.weight}%)"
 
 
+class StatementImmutableError(Exception):
+    """Raised on any attempt to change or delete a closed period's payout statement."""
+
+
+class PayoutStatementQuerySet(models.QuerySet):
+    """Bulk writes are refused: a statement is written once and never changes."""
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise StatementImmutableError("payout statements never change once written")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise StatementImmutableError("payout statements are never deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):  # type: ignore[no-untyped-def]
+        raise StatementImmutableError("payout statements never change once written")
+
+
 class PayoutStatement(models.Model):
-    """The frozen result of closing a plan's period. Never changes after it is written."""
+    """The frozen result of closing a plan's period. Never changes after it is written.
+
+    Immutability is enforced here (not only in the admin): saving an existing statement,
+    deleting one, or bulk update/delete through the manager raise StatementImmutableError.
+    """
 
     plan = models.OneToOneField(IncentivePlan, on_delete=models.PROTECT, related_name="statement")
     closed_at = models.DateTimeField(default=timezone.now)
@@ -170,5 +191,16 @@ class PayoutStatement(models.Model):
     total_pct = models.FloatField(null=True)
     data = models.JSONField(help_text="Per component: value, n, interval, curve, payout.")
 
+    objects = PayoutStatementQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Statement for {self.plan}"
+
+    # An invariant guard, not domain logic: nothing may rewrite a closed period.
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise StatementImmutableError("payout statements never change once written")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StatementImmutableError("payout statements are never deleted")

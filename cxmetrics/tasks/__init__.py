@@ -2,6 +2,7 @@
 (the beat schedule in settings.py refers to those names); tasks take primitives only and call
 one service."""
 
+from .goals import evaluate_goal_alerts, snapshot_goals
 from .pipeline import (
     rebuild_yesterday,
     refresh_dirty_rollups,
@@ -10,8 +11,10 @@ from .pipeline import (
 )
 
 __all__ = [
+    "evaluate_goal_alerts",
     "rebuild_yesterday",
     "refresh_dirty_rollups",
     "score_pending_sentiment",
     "score_sentiment",
+    "snapshot_goals",
 ]

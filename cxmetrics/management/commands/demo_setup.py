@@ -25,6 +25,7 @@ class Command(BaseCommand):
             call_command("loaddata", str(Path(settings.BASE_DIR) / "fixtures" / "demo_org.json"))
         if not Response.objects.filter(source__slug=DEMO_SOURCE_SLUG).exists():
             call_command("seed_demo", count=count)
+        call_command("seed_demo_goals")
         if reset_passwords or not logins_file.exists():
             logins = ensure_demo_users()
             logins_file.parent.mkdir(exist_ok=True)

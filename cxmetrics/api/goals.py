@@ -1,0 +1,437 @@
+"""Goals, incentive plans, alignment and audit endpoints. Thin: validate, call one service or
+selector, respond. Field problems are 400s, role problems 403s, state conflicts 409s."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import ProtectedError
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cxmetrics.api import goals_permissions as perms
+from cxmetrics.api.goals_schema import (
+    AS_OF,
+    ATTAINMENT_EXAMPLE,
+    AUDIT_EXAMPLE,
+    CONFLICT,
+    ERRORS,
+    NOT_FOUND,
+    PROGRESS_EXAMPLE,
+)
+from cxmetrics.api.goals_serializers import (
+    AlignmentQuerySerializer,
+    AsOfQuerySerializer,
+    AuditQuerySerializer,
+    GoalListQuerySerializer,
+    GoalSerializer,
+    IncentivePlanSerializer,
+    PlanListQuerySerializer,
+)
+from cxmetrics.roles import is_admin
+from cxmetrics.selectors import goals as goal_selectors
+from cxmetrics.selectors.goals_audit import audit_log
+from cxmetrics.services import goals as goal_services
+from cxmetrics.services.ingest import local_day
+
+ID_REGEX = r"[0-9]{1,15}"
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.query_params.dict())
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _as_of(request: Request) -> date:
+    return _query(AsOfQuerySerializer, request).get("as_of") or local_day(timezone.now())
+
+
+def _invalid(exc: goal_services.InvalidInput) -> ValidationError:
+    return ValidationError(exc.errors)
+
+
+def _conflict(message: str) -> Response:
+    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List goals",
+        parameters=[
+            OpenApiParameter("metric", OpenApiTypes.STR, enum=["nps", "csat", "ces", "sentiment"]),
+            OpenApiParameter("department", OpenApiTypes.STR, description="Participating slug."),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                description="Status today.",
+                enum=["on_track", "at_risk", "off_track", "not_enough_data", "met", "missed"],
+            ),
+            OpenApiParameter("active", OpenApiTypes.BOOL, description="Period contains today."),
+        ],
+        responses={200: GoalSerializer(many=True), **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Create a goal (team leads: for a department they lead; they own it)",
+        responses={201: GoalSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "A shared NPS goal",
+                request_only=True,
+                value={
+                    "name": "NPS >= 45 across all channels by Q4",
+                    "metric": "nps",
+                    "baseline": 30,
+                    "target": 45,
+                    "stretch": 55,
+                    "start": "2026-09-01",
+                    "end": "2026-12-31",
+                    "departments": ["support", "product", "stores"],
+                },
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One goal", responses={200: GoalSerializer, **ERRORS, **NOT_FOUND}
+    ),
+    update=extend_schema(
+        summary="Replace a goal (owner or admin)",
+        responses={200: GoalSerializer, **ERRORS, **NOT_FOUND},
+    ),
+    partial_update=extend_schema(
+        summary="Change a goal, e.g. its target (owner or admin)",
+        responses={200: GoalSerializer, **ERRORS, **NOT_FOUND},
+        examples=[OpenApiExample("Raise the target", request_only=True, value={"target": 48})],
+    ),
+    destroy=extend_schema(
+        summary="Delete a goal no plan pays on (owner or admin)",
+        responses={204: None, **ERRORS, **NOT_FOUND, **CONFLICT},
+    ),
+)
+class GoalViewSet(viewsets.GenericViewSet):
+    serializer_class = GoalSerializer
+    permission_classes = [perms.CanReadGoals]
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return goal_selectors.goals_queryset()
+
+    def list(self, request: Request) -> Response:
+        params = _query(GoalListQuerySerializer, request)
+        goals = self.get_queryset()
+        if "metric" in params:
+            goals = goals.filter(metric=params["metric"])
+        if "department" in params:
+            goals = goals.filter(departments__slug=params["department"]).distinct()
+        today = local_day(timezone.now())
+        if "active" in params:
+            current = {"start__lte": today, "end__gte": today}
+            goals = goals.filter(**current) if params["active"] else goals.exclude(**current)
+        if "status" in params:
+            wanted = params["status"]
+            goals = [
+                g
+                for g in goals
+                if goal_selectors.goal_progress(goal=g, as_of=today)["status"] == wanted
+            ]
+        return Response(GoalSerializer(goals, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(GoalSerializer(self.get_object()).data)
+
+    def create(self, request: Request) -> Response:
+        serializer = GoalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not perms.can_create_goal(request.user, data["departments"]):
+            raise PermissionDenied("Team leads create goals for departments they lead.")
+        owner = data.pop("owner", None)
+        if owner is not None and owner != request.user and not is_admin(request.user):
+            raise PermissionDenied("Only admins may create a goal owned by someone else.")
+        try:
+            goal = goal_services.create_goal(actor=request.user, owner=owner, **data)
+        except goal_services.InvalidInput as exc:
+            raise _invalid(exc) from exc
+        goal = self.get_queryset().get(pk=goal.pk)
+        return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        goal = self.get_object()
+        if not perms.can_edit_goal(request.user, goal):
+            raise PermissionDenied("Only the goal's owner (a team lead) or an admin may edit it.")
+        serializer = GoalSerializer(goal, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        owner = changes.get("owner")
+        if owner is not None and owner.pk != goal.owner_id and not is_admin(request.user):
+            raise PermissionDenied("Only admins may hand a goal to another owner.")
+        try:
+            goal_services.update_goal(goal=goal, actor=request.user, **changes)
+        except goal_services.InvalidInput as exc:
+            raise _invalid(exc) from exc
+        return Response(GoalSerializer(self.get_queryset().get(pk=goal.pk)).data)
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._change(request, partial=False)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._change(request, partial=True)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        goal = self.get_object()
+        if not perms.can_edit_goal(request.user, goal):
+            raise PermissionDenied("Only the goal's owner (a team lead) or an admin may delete it.")
+        try:
+            goal_services.delete_goal(goal=goal, actor=request.user)
+        except (goal_services.StateConflict, ProtectedError) as exc:
+            return _conflict(str(exc.args[0]) if exc.args else "Goal in use.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="A goal's progress: value, n, 95% interval, expected value and status",
+        parameters=[AS_OF],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, examples=[OpenApiExample("At risk", value=PROGRESS_EXAMPLE)]
+            ),
+            **ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def progress(self, request: Request, pk: str) -> Response:
+        as_of = _as_of(request)
+        return Response(goal_selectors.goal_progress(goal=self.get_object(), as_of=as_of))
+
+    @extend_schema(
+        summary="A goal's nightly snapshots, oldest first",
+        responses={200: OpenApiTypes.OBJECT, **ERRORS, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        return Response(goal_selectors.goal_history(goal=self.get_object()))
+
+
+def _components(data: list[dict[str, Any]]) -> list[goal_services.ComponentIn]:
+    return [goal_services.ComponentIn(**item) for item in data]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List incentive plans",
+        parameters=[OpenApiParameter("department", OpenApiTypes.STR)],
+        responses={200: IncentivePlanSerializer(many=True), **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Create a plan for a department you lead (weights sum to 100)",
+        responses={201: IncentivePlanSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "60% on a shared NPS goal, 40% on CSAT",
+                request_only=True,
+                value={
+                    "name": "Support H2 incentive",
+                    "department": "support",
+                    "period_start": "2026-07-01",
+                    "period_end": "2026-12-31",
+                    "components": [
+                        {"goal": 1, "weight": 60, "threshold": 20, "target": 40, "stretch": 60},
+                        {"goal": 2, "weight": 40, "threshold": 70, "target": 80, "stretch": 90},
+                    ],
+                },
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One plan with its components",
+        responses={200: IncentivePlanSerializer, **ERRORS, **NOT_FOUND},
+    ),
+    update=extend_schema(
+        summary="Replace an open plan and its components",
+        responses={200: IncentivePlanSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+    ),
+    partial_update=extend_schema(
+        summary="Change an open plan; `components` (if given) replaces them all",
+        responses={200: IncentivePlanSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+    ),
+    destroy=extend_schema(
+        summary="Delete an open plan",
+        responses={204: None, **ERRORS, **NOT_FOUND, **CONFLICT},
+    ),
+)
+class IncentivePlanViewSet(viewsets.GenericViewSet):
+    serializer_class = IncentivePlanSerializer
+    permission_classes = [perms.CanReadGoals]
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return goal_selectors.plans_queryset()
+
+    def list(self, request: Request) -> Response:
+        params = _query(PlanListQuerySerializer, request)
+        plans = self.get_queryset()
+        if "department" in params:
+            plans = plans.filter(department__slug=params["department"])
+        return Response(IncentivePlanSerializer(plans, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(IncentivePlanSerializer(self.get_object()).data)
+
+    def create(self, request: Request) -> Response:
+        serializer = IncentivePlanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not perms.can_edit_plan(request.user, data["department"]):
+            raise PermissionDenied("Team leads create plans for the departments they lead.")
+        components = _components(data.pop("components"))
+        try:
+            plan = goal_services.create_plan(actor=request.user, components=components, **data)
+        except goal_services.InvalidInput as exc:
+            raise _invalid(exc) from exc
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(IncentivePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        plan = self.get_object()
+        if not perms.can_edit_existing_plan(request.user, plan):
+            raise PermissionDenied("Only the department's team leads or an admin may edit it.")
+        serializer = IncentivePlanSerializer(plan, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        if "department" in changes and not perms.can_edit_plan(request.user, changes["department"]):
+            raise PermissionDenied("You may not move a plan to a department you do not lead.")
+        components = changes.pop("components", None)
+        try:
+            goal_services.update_plan(
+                plan=plan,
+                actor=request.user,
+                components=_components(components) if components is not None else None,
+                **changes,
+            )
+        except goal_services.InvalidInput as exc:
+            raise _invalid(exc) from exc
+        except goal_services.StateConflict as exc:
+            return _conflict(str(exc))
+        return Response(IncentivePlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    def update(self, request: Request, pk: str) -> Response:
+        return self._change(request, partial=False)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._change(request, partial=True)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        plan = self.get_object()
+        if not perms.can_edit_existing_plan(request.user, plan):
+            raise PermissionDenied("Only the department's team leads or an admin may delete it.")
+        try:
+            goal_services.delete_plan(plan=plan, actor=request.user)
+        except goal_services.StateConflict as exc:
+            return _conflict(str(exc))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Attainment: per component measured value, payout and contribution; plan total",
+        description=(
+            "With the confidence gate on, a component is paid on the lower bound of the 95% "
+            "interval; below the plan's minimum n it is `pending` (never 0 or 100) and "
+            "`total_pct` is null until every component is paid. A closed plan returns its "
+            "frozen statement (`source: statement`) and the late data received since."
+        ),
+        parameters=[AS_OF],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                examples=[OpenApiExample("Worked example", value=ATTAINMENT_EXAMPLE)],
+            ),
+            **ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def attainment(self, request: Request, pk: str) -> Response:
+        as_of = _as_of(request)
+        return Response(goal_selectors.plan_attainment(plan=self.get_object(), as_of=as_of))
+
+    @extend_schema(
+        summary="Close the period: freeze a payout statement that never changes",
+        request=None,
+        responses={
+            201: OpenApiResponse(OpenApiTypes.OBJECT, description="The plan's statement."),
+            **ERRORS,
+            **NOT_FOUND,
+            **CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        plan = self.get_object()
+        if not perms.can_edit_existing_plan(request.user, plan):
+            raise PermissionDenied("Only the department's team leads or an admin may close it.")
+        try:
+            goal_services.close_period(plan=plan, actor=request.user)
+        except goal_services.StateConflict as exc:
+            return _conflict(str(exc))
+        plan = self.get_queryset().get(pk=plan.pk)
+        result = goal_selectors.plan_attainment(plan=plan, as_of=plan.period_end)
+        return Response(result, status=status.HTTP_201_CREATED)
+
+
+class AlignmentView(APIView):
+    permission_classes = [perms.CanReadGoals]
+
+    @extend_schema(
+        summary="Who is paid on the same customer outcomes",
+        description=(
+            "Per department the share of its incentive weight tied to shared goals (goals "
+            "with two or more participating departments), and a matrix of departments by "
+            "shared goals with the weights, for plans whose period contains `as_of`."
+        ),
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default today."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        as_of = _query(AlignmentQuerySerializer, request).get("as_of")
+        return Response(goal_selectors.alignment(as_of=as_of or local_day(timezone.now())))
+
+
+class AuditView(APIView):
+    permission_classes = [perms.CanReadGoals]
+
+    @extend_schema(
+        summary="Audit trail of goals, plans and components: who, when, before and after",
+        parameters=[
+            OpenApiParameter(
+                "model", OpenApiTypes.STR, enum=["goal", "incentive_plan", "plan_component"]
+            ),
+            OpenApiParameter("object_id", OpenApiTypes.INT),
+            OpenApiParameter("since", OpenApiTypes.DATETIME),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1-200, default 50."),
+            OpenApiParameter("offset", OpenApiTypes.INT, description="Default 0."),
+        ],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                examples=[OpenApiExample("A target raised", value=AUDIT_EXAMPLE)],
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(audit_log(**_query(AuditQuerySerializer, request)))

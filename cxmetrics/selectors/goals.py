@@ -1,0 +1,359 @@
+"""Reads for shared goals and incentive plans: progress, history, attainment, alignment.
+
+Every measured value comes from :func:`cxmetrics.selectors.metric_summary` (the daily rollups),
+never from a re-aggregation of raw responses; the pure math is :mod:`cxmetrics.incentives`.
+Results are plain dicts (dates as ``date`` objects) so the API and the dashboards share them.
+
+Measurement windows (inclusive, whole days in the organisation's time zone):
+
+* a goal is measured over its scope from ``goal.start`` to ``min(as_of, goal.end)``;
+* a plan component is measured over its goal's scope across the *plan's* period,
+  ``plan.period_start`` to ``min(as_of, plan.period_end)``, so a period pays on its own
+  customers even when the goal runs longer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cxmetrics import incentives
+from cxmetrics.models import (
+    Goal,
+    GoalSnapshot,
+    IncentivePlan,
+    Metric,
+    PayoutStatement,
+    PlanComponent,
+    Response,
+)
+from cxmetrics.roles import can_read_figures
+from cxmetrics.selectors.goals_alignment import alignment
+from cxmetrics.selectors.summary import SummaryFilters, metric_summary
+
+__all__ = [
+    "alignment",
+    "goal_history",
+    "goal_progress",
+    "goals_overview",
+    "goals_queryset",
+    "late_data",
+    "plan_attainment",
+    "plans_overview",
+    "plans_queryset",
+]
+
+
+def goals_queryset() -> QuerySet[Goal]:
+    """Goals with everything progress needs prefetched (3 extra queries for any number)."""
+    return Goal.objects.select_related("owner").prefetch_related(
+        "departments", "scope_channels", "scope_departments"
+    )
+
+
+def plans_queryset() -> QuerySet[IncentivePlan]:
+    """Plans with their department, components and the components' goals prefetched."""
+    return IncentivePlan.objects.select_related("department").prefetch_related(
+        Prefetch(
+            "components",
+            queryset=PlanComponent.objects.select_related("goal").prefetch_related(
+                "goal__departments", "goal__scope_channels", "goal__scope_departments"
+            ),
+        )
+    )
+
+
+def _scope(goal: Goal) -> dict[str, list[str]]:
+    return {
+        "channels": sorted(c.slug for c in goal.scope_channels.all()),
+        "departments": sorted(d.slug for d in goal.scope_departments.all()),
+        "handled_by": sorted(goal.scope_handled_by or []),
+    }
+
+
+def _figure(goal: Goal, start: date, end: date) -> dict[str, Any] | None:
+    """The goal's metric over its scope on [start, end] (one rollup query), or None."""
+    if end < start:
+        return None
+    scope = _scope(goal)
+    filters = SummaryFilters(
+        start=start,
+        end=end,
+        channels=tuple(scope["channels"]),
+        departments=tuple(scope["departments"]),
+        handled_by=tuple(scope["handled_by"]),
+    )
+    groups = metric_summary(metric=goal.metric, filters=filters)
+    return groups[0] if groups else None
+
+
+def _value_n_interval(
+    figure: dict[str, Any] | None,
+) -> tuple[float | None, int, float | None, float | None]:
+    if figure is None:
+        return None, 0, None, None
+    low, high = figure.get("ci95") or (None, None)
+    return figure["score"], figure["n"], low, high
+
+
+def goal_progress(*, goal: Goal, as_of: date) -> dict[str, Any]:
+    """A goal's progress on ``as_of``: measured value, n, 95% interval, expected, status.
+
+    ``value``/``low``/``high`` are ``None`` and ``n`` is 0 without data (also before the
+    start). ``expected`` is the straight line from baseline (start) to target (end).
+    ``progress_pct`` is how far the value has moved from baseline to target (100 = there).
+    Cost: one rollup query (scope relations should be prefetched, see goals_queryset).
+    """
+    window_end = min(as_of, goal.end)
+    figure = _figure(goal, goal.start, window_end) if as_of >= goal.start else None
+    value, n, low, high = _value_n_interval(figure)
+    expected = incentives.expected_value(
+        baseline=goal.baseline, target=goal.target, start=goal.start, end=goal.end, as_of=as_of
+    )
+    status = incentives.goal_status(
+        value=value,
+        high=high,
+        expected=expected,
+        n=n,
+        min_n=goal.min_n,
+        target=goal.target,
+        as_of=as_of,
+        end=goal.end,
+    )
+    span = goal.target - goal.baseline
+    departments = list(goal.departments.all())
+    return {
+        "goal_id": goal.pk,
+        "name": goal.name,
+        "metric": goal.metric,
+        "as_of": as_of,
+        "start": goal.start,
+        "end": goal.end,
+        "window_end": window_end,
+        "baseline": goal.baseline,
+        "target": goal.target,
+        "stretch": goal.stretch,
+        "min_n": goal.min_n,
+        "value": value,
+        "n": n,
+        "low": low,
+        "high": high,
+        "expected": expected,
+        "status": status,
+        "progress_pct": (
+            100.0 * (value - goal.baseline) / span if value is not None and span else None
+        ),
+        "owner": goal.owner.get_username(),
+        "shared": len(departments) >= 2,
+        "departments": [d.slug for d in departments],
+        "department_names": [d.name for d in departments],
+        "scope": _scope(goal),
+    }
+
+
+def goals_overview(
+    *,
+    as_of: date,
+    user: Any = None,
+    metric: str | None = None,
+    department: str | None = None,
+    active: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Every goal's progress on ``as_of`` (ordered by end, name).
+
+    With ``user``, nothing for someone who may not read figures (integrators). ``department``
+    keeps goals that department participates in; ``active`` keeps goals whose period does
+    (True) or does not (False) contain ``as_of``. Cost: 4 queries plus one per goal.
+    """
+    if user is not None and not can_read_figures(user):
+        return []
+    goals = goals_queryset()
+    if metric:
+        goals = goals.filter(metric=metric)
+    if department:
+        goals = goals.filter(departments__slug=department).distinct()
+    if active is not None:
+        current = Q(start__lte=as_of, end__gte=as_of)
+        goals = goals.filter(current) if active else goals.exclude(current)
+    return [goal_progress(goal=goal, as_of=as_of) for goal in goals]
+
+
+def goal_history(*, goal: Goal) -> list[dict[str, Any]]:
+    """The goal's nightly snapshots, oldest first. One query."""
+    return list(
+        GoalSnapshot.objects.filter(goal=goal)
+        .order_by("as_of")
+        .values("as_of", "value", "n", "low", "high", "expected", "status")
+    )
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+def _component(component: PlanComponent, plan: IncentivePlan, as_of: date) -> dict[str, Any]:
+    goal = component.goal
+    window_end = min(as_of, plan.period_end)
+    figure = _figure(goal, plan.period_start, window_end)
+    value, n, low, high = _value_n_interval(figure)
+    curve = incentives.PayoutCurve(
+        threshold=component.threshold,
+        target=component.target,
+        stretch=component.stretch,
+        threshold_payout=component.threshold_payout,
+        stretch_payout=component.stretch_payout,
+    )
+    result = incentives.component_attainment(
+        weight=component.weight,
+        curve=curve,
+        value=value,
+        low=low,
+        n=n,
+        min_n=plan.min_n,
+        confidence_gate=plan.confidence_gate,
+    )
+    return {
+        "component_id": component.pk,
+        "goal_id": goal.pk,
+        "goal_name": goal.name,
+        "metric": goal.metric,
+        "shared": len(goal.departments.all()) >= 2,
+        "weight": component.weight,
+        "curve": {
+            "threshold": curve.threshold,
+            "target": curve.target,
+            "stretch": curve.stretch,
+            "threshold_payout": curve.threshold_payout,
+            "stretch_payout": curve.stretch_payout,
+        },
+        "window": {"start": plan.period_start, "end": window_end},
+        "measured": result.measured,
+        "n": n,
+        "low": low,
+        "high": high,
+        "paid_on": result.paid_on,
+        "payout_pct": result.payout_pct,
+        "contribution": result.contribution,
+        "projected_payout_pct": result.projected_payout_pct,
+        "status": result.status,
+        "_result": result,
+    }
+
+
+def _plan_header(plan: IncentivePlan) -> dict[str, Any]:
+    return {
+        "plan_id": plan.pk,
+        "name": plan.name,
+        "department": plan.department.slug,
+        "department_name": plan.department.name,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "confidence_gate": plan.confidence_gate,
+        "min_n": plan.min_n,
+        "closed": plan.is_closed,
+        "closed_at": plan.closed_at,
+    }
+
+
+def live_attainment(*, plan: IncentivePlan, as_of: date) -> dict[str, Any]:
+    """Attainment computed now from the rollups (ignores any closed statement).
+
+    ``paid_pct`` sums the paid components' contributions; ``total_pct`` equals it when no
+    component is pending and is ``None`` otherwise (never a silent 0 or 100); ``projected_pct``
+    is the total if pending components were paid on their point values.
+    Cost: one rollup query per component (plus prefetches, see plans_queryset).
+    """
+    components = [_component(c, plan, as_of) for c in plan.components.all()]
+    total = incentives.plan_attainment([c.pop("_result") for c in components])
+    return {
+        **_plan_header(plan),
+        "as_of": as_of,
+        "source": "live",
+        "formula_version": incentives.FORMULA_VERSION,
+        "components": components,
+        "paid_pct": total.total_pct,
+        "total_pct": total.total_pct if total.complete else None,
+        "pending": total.pending,
+        "complete": total.complete,
+        "projected_pct": total.projected_pct,
+        "statement": None,
+        "late_data": None,
+    }
+
+
+def late_data(*, plan: IncentivePlan, statement: PayoutStatement) -> dict[str, Any]:
+    """Responses received after the statement was closed that occurred in the plan's period
+    within the scope of any of its goals (one COUNT over raw responses: rollups do not keep
+    received_at), and the attainment the plan would have now."""
+    scopes = Q(pk__in=[])
+    for component in plan.components.all():
+        goal = component.goal
+        scope = _scope(goal)
+        q = Q(metric=goal.metric)
+        if goal.metric == Metric.SENTIMENT:
+            q = Q(metric=Metric.SENTIMENT) | Q(sentiment__isnull=False)
+        if scope["channels"]:
+            q &= Q(channel__slug__in=scope["channels"])
+        if scope["departments"]:
+            q &= Q(department__slug__in=scope["departments"])
+        if scope["handled_by"]:
+            q &= Q(handled_by__in=scope["handled_by"])
+        scopes |= q
+    count = Response.objects.filter(
+        scopes,
+        received_at__gt=statement.closed_at,
+        day__gte=plan.period_start,
+        day__lte=plan.period_end,
+    ).count()
+    would_be = live_attainment(plan=plan, as_of=plan.period_end) if count else None
+    return {
+        "responses": count,
+        "would_be_total_pct": would_be["total_pct"] if would_be else None,
+        "would_be_paid_pct": would_be["paid_pct"] if would_be else None,
+        "would_be_components": (
+            [
+                {k: c[k] for k in ("goal_id", "measured", "n", "low", "payout_pct", "status")}
+                for c in would_be["components"]
+            ]
+            if would_be
+            else None
+        ),
+    }
+
+
+def plan_attainment(*, plan: IncentivePlan, as_of: date) -> dict[str, Any]:
+    """A plan's attainment: per component goal, weight, measured, low, n, paid_on,
+    payout_pct, contribution, status; the plan's paid/total/projected percent and pending.
+
+    For a closed plan the figures are the frozen statement's (``source == "statement"``,
+    ``as_of`` is ignored) and ``late_data`` reports responses that arrived after closing.
+    """
+    statement = PayoutStatement.objects.filter(plan=plan).first() if plan.is_closed else None
+    if statement is None:
+        return live_attainment(plan=plan, as_of=as_of)
+    frozen = statement.data
+    return {
+        **_plan_header(plan),
+        "as_of": date.fromisoformat(frozen["as_of"]),
+        "source": "statement",
+        "formula_version": statement.formula_version,
+        "components": frozen["components"],
+        "paid_pct": frozen["paid_pct"],
+        "total_pct": statement.total_pct,
+        "pending": frozen["pending"],
+        "complete": frozen["complete"],
+        "projected_pct": frozen["projected_pct"],
+        "statement": {
+            "id": statement.pk,
+            "closed_at": statement.closed_at,
+            "closed_by": statement.closed_by.get_username(),
+        },
+        "late_data": late_data(plan=plan, statement=statement),
+    }
+
+
+def plans_overview(*, as_of: date) -> list[dict[str, Any]]:
+    """Attainment of every plan whose period has started by ``as_of``."""
+    plans = plans_queryset().filter(period_start__lte=as_of)
+    return [plan_attainment(plan=plan, as_of=as_of) for plan in plans]

@@ -1,0 +1,164 @@
+"""Field-level validation of goals and plans: pure checks returning {field: [messages]}.
+
+Re-exported by cxmetrics.services.goals (callers use that module)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cxmetrics import incentives
+from cxmetrics.models import Goal, HandledBy, Metric
+
+# The range of each metric's score, in its own units: goals and curves must stay inside.
+METRIC_RANGES: dict[str, tuple[float, float]] = {
+    Metric.NPS: (-100.0, 100.0),
+    Metric.CSAT: (0.0, 100.0),
+    Metric.CES: (1.0, 7.0),
+    Metric.SENTIMENT: (-1.0, 1.0),
+}
+MAX_MIN_N = 1_000_000
+
+
+class InvalidInput(Exception):
+    """Field-level problems: ``errors`` maps a field to messages (``components`` to a dict
+    {position: {field: messages}} when components themselves are wrong)."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ComponentIn:
+    """One weighted component as given by a caller (weight in whole percent)."""
+
+    goal: Goal
+    weight: int
+    threshold: float
+    target: float
+    stretch: float
+    threshold_payout: float = 50.0
+    stretch_payout: float = 150.0
+
+
+def add_error(errors: dict[str, Any], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _number(errors: dict[str, Any], field: str, value: Any, metric: str | None) -> None:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        add_error(errors, field, "A number is required.")
+    elif not math.isfinite(value):
+        add_error(errors, field, "Must be a finite number.")
+    elif metric in METRIC_RANGES:
+        lo, hi = METRIC_RANGES[metric]
+        if not lo <= value <= hi:
+            add_error(errors, field, f"Must be between {lo:g} and {hi:g} for {metric}.")
+
+
+def _min_n(errors: dict[str, Any], value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_MIN_N:
+        add_error(errors, "min_n", f"Must be a whole number between 1 and {MAX_MIN_N}.")
+
+
+def goal_errors(*, values: dict[str, Any]) -> dict[str, Any]:
+    """Field-level problems with a goal's full set of values (empty dict when valid)."""
+    errors: dict[str, Any] = {}
+    if not str(values.get("name") or "").strip():
+        add_error(errors, "name", "A name is required.")
+    metric = values.get("metric")
+    if metric not in Metric.values:
+        add_error(errors, "metric", f"Must be one of {', '.join(Metric.values)}.")
+    for field in ("baseline", "target"):
+        _number(errors, field, values.get(field), metric)
+    if values.get("stretch") is not None:
+        _number(errors, "stretch", values["stretch"], metric)
+        comparable = "stretch" not in errors and "target" not in errors
+        if comparable and values["stretch"] < values["target"]:
+            add_error(errors, "stretch", "Must be at or above the target.")
+    start, end = values.get("start"), values.get("end")
+    if not isinstance(start, date):
+        add_error(errors, "start", "A date is required.")
+    if not isinstance(end, date):
+        add_error(errors, "end", "A date is required.")
+    elif isinstance(start, date) and end < start:
+        add_error(errors, "end", "Must be on or after the start.")
+    if not values.get("departments"):
+        add_error(errors, "departments", "At least one participating department is required.")
+    unknown = set(values.get("scope_handled_by") or []) - set(HandledBy.values)
+    if unknown:
+        add_error(errors, "scope_handled_by", f"Unknown value(s): {', '.join(sorted(unknown))}.")
+    if values.get("owner") is None:
+        add_error(errors, "owner", "An owner is required.")
+    _min_n(errors, values.get("min_n"))
+    return errors
+
+
+def _component_errors(component: ComponentIn, plan_values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    goal = component.goal
+    weight = component.weight
+    if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100:
+        add_error(errors, "weight", "Must be a whole percentage between 1 and 100.")
+    for field in ("threshold", "target", "stretch"):
+        _number(errors, field, getattr(component, field), goal.metric)
+    for field in ("threshold_payout", "stretch_payout"):
+        _number(errors, field, getattr(component, field), None)
+    if not errors:
+        curve = incentives.PayoutCurve(
+            threshold=component.threshold,
+            target=component.target,
+            stretch=component.stretch,
+            threshold_payout=component.threshold_payout,
+            stretch_payout=component.stretch_payout,
+        )
+        try:
+            curve.validate()
+        except ValueError as exc:
+            message = str(exc)
+            field = message.split(" ", 1)[0]
+            field = {"stretch": "stretch", "threshold": "threshold"}.get(field, "non_field_errors")
+            if "payout" in message:
+                field = "threshold_payout" if message.startswith("threshold") else "stretch_payout"
+            add_error(errors, field, message[0].upper() + message[1:] + ".")
+    start, end = plan_values.get("period_start"), plan_values.get("period_end")
+    dated = isinstance(start, date) and isinstance(end, date)
+    if dated and (goal.end < start or goal.start > end):
+        add_error(errors, "goal", f"The goal runs {goal.start} to {goal.end}, outside the plan.")
+    return errors
+
+
+def plan_errors(*, values: dict[str, Any], components: Sequence[ComponentIn]) -> dict[str, Any]:
+    """Field-level problems with a plan and its components (empty dict when valid)."""
+    errors: dict[str, Any] = {}
+    if not str(values.get("name") or "").strip():
+        add_error(errors, "name", "A name is required.")
+    if values.get("department") is None:
+        add_error(errors, "department", "A department is required.")
+    start, end = values.get("period_start"), values.get("period_end")
+    if not isinstance(start, date):
+        add_error(errors, "period_start", "A date is required.")
+    if not isinstance(end, date):
+        add_error(errors, "period_end", "A date is required.")
+    elif isinstance(start, date) and end < start:
+        add_error(errors, "period_end", "Must be on or after the period start.")
+    _min_n(errors, values.get("min_n"))
+    per_component = [_component_errors(c, values) for c in components]
+    seen: set[int] = set()
+    for index, component in enumerate(components):
+        if component.goal.pk in seen:
+            add_error(per_component[index], "goal", "This goal is already a component of the plan.")
+        seen.add(component.goal.pk)
+    if any(per_component):
+        # Keyed by position, like DRF's own errors for nested lists.
+        errors["components"] = {i: e for i, e in enumerate(per_component) if e}
+    else:
+        try:
+            incentives.validate_weights([c.weight for c in components])
+        except ValueError as exc:
+            errors["components"] = [str(exc)[0].upper() + str(exc)[1:] + "."]
+    return errors

@@ -1,0 +1,116 @@
+"""Fixtures and factories for goals and incentive plans."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from cxmetrics.models import Department
+from cxmetrics.services import goals as goal_services
+from cxmetrics.services import rollups
+from tests.factories import make_api_key, make_responses, make_user
+
+# A past quarter, so periods can be closed whatever today's date is.
+START = date(2025, 1, 1)
+END = date(2025, 1, 31)
+MID = date(2025, 1, 16)  # exactly half way: 15 of 30 days
+DATA_DAY = date(2025, 1, 5)
+
+
+def moment(day: date = DATA_DAY) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def store(*, scores: list[float], metric: str = "nps", day: date = DATA_DAY, **common: Any) -> None:
+    """Store responses on `day` and refresh the rollups (on_commit does not run in tests)."""
+    make_responses(scores=scores, metric=metric, occurred_at=moment(day), **common)
+    while rollups.refresh_dirty_rollups():
+        pass
+
+
+def nps_30(**common: Any) -> None:
+    """100 NPS answers: 50 promoters, 30 passives, 20 detractors -> NPS 30."""
+    store(scores=[9] * 50 + [7] * 30 + [3] * 20, metric="nps", **common)
+
+
+def csat_85(**common: Any) -> None:
+    """100 CSAT answers, 85 satisfied (4-5) -> CSAT 85%."""
+    store(scores=[5] * 85 + [2] * 15, metric="csat", **common)
+
+
+def make_goal(*, actor: Any, **overrides: Any) -> Any:
+    departments = overrides.pop("departments", ["support", "product"])
+    values: dict[str, Any] = {
+        "name": "NPS to 40 by the end of January",
+        "metric": "nps",
+        "baseline": 20.0,
+        "target": 40.0,
+        "start": START,
+        "end": END,
+        "departments": list(Department.objects.filter(slug__in=departments)),
+    }
+    values.update(overrides)
+    return goal_services.create_goal(actor=actor, **values)
+
+
+def make_plan(*, actor: Any, components: list[tuple[Any, int, tuple]], **overrides: Any) -> Any:
+    """components: [(goal, weight, (threshold, target, stretch))]."""
+    values: dict[str, Any] = {
+        "name": "Support January plan",
+        "department": Department.objects.get(slug=overrides.pop("department", "support")),
+        "period_start": START,
+        "period_end": END,
+        "confidence_gate": False,
+    }
+    values.update(overrides)
+    parts = [
+        goal_services.ComponentIn(
+            goal=goal, weight=weight, threshold=curve[0], target=curve[1], stretch=curve[2]
+        )
+        for goal, weight, curve in components
+    ]
+    return goal_services.create_plan(actor=actor, components=parts, **values)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users are created per test; the default hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def other_lead(org):
+    """Team lead of Billing, a department that takes no part in the default goal."""
+    return make_user("billing_lead", role="team_lead", leads=["billing"])
+
+
+@pytest.fixture
+def admin_user(org):
+    return make_user("boss", role="admin")
+
+
+@pytest.fixture
+def clients(org, executive, lead, other_lead, admin_user, integrator):
+    """An API client per role, logged in (the api_key client sends an integrator key)."""
+
+    def client_for(role: str) -> APIClient:
+        client = APIClient()
+        users = {
+            "executive": executive,
+            "lead": lead,
+            "other_lead": other_lead,
+            "admin": admin_user,
+            "integrator": integrator,
+        }
+        if role in users:
+            client.force_login(users[role])
+        elif role == "api_key":
+            client.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_api_key()}")
+        return client
+
+    return client_for
