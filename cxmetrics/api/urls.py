@@ -1,3 +1,24 @@
 """Integrator and reader endpoints under /api/v1/ (no trailing slashes)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from cxmetrics.api import ingest_views, views
+
+urlpatterns = [
+    path("responses", views.ResponsesView.as_view(), name="api-responses"),
+    path("metrics/summary", views.SummaryView.as_view(), name="api-metrics-summary"),
+    path("metrics/compare", views.CompareView.as_view(), name="api-metrics-compare"),
+    path("departments", views.DepartmentsView.as_view(), name="api-departments"),
+    path("channels", views.ChannelsView.as_view(), name="api-channels"),
+    path("sources", views.SourcesView.as_view(), name="api-sources"),
+    path(
+        "ingest/delighted", ingest_views.DelightedIngestView.as_view(), name="api-ingest-delighted"
+    ),
+    path("ingest/zendesk", ingest_views.ZendeskIngestView.as_view(), name="api-ingest-zendesk"),
+    path("ingest/typeform", ingest_views.TypeformIngestView.as_view(), name="api-ingest-typeform"),
+    path(
+        "ingest/qualtrics",
+        ingest_views.QualtricsIngestView.as_view(),
+        name="api-ingest-qualtrics",
+    ),
+]

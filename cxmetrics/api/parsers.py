@@ -1,0 +1,130 @@
+"""Media types of the ingest bodies and how they are read.
+
+Ingest views never touch `request.data`: JSON and NDJSON bodies are read whole with a byte
+limit (CX_INGEST_MAX_BYTES, refused with 413 before reading when Content-Length says so),
+and CSV is read from the request stream in 1 MiB chunks, so its size is not bounded by
+memory. The parser classes below only tell DRF and the OpenAPI schema which types exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
+
+from cxmetrics.ingest.types import IngestTooLarge
+
+JSON = "application/json"
+NDJSON = "application/x-ndjson"
+CSV = "text/csv"
+NDJSON_ALIASES = frozenset({NDJSON, "application/ndjson", "application/jsonl"})
+CHUNK_BYTES = 1 << 20
+
+
+class NDJSONParser(BaseParser):
+    media_type = NDJSON
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        raise NotImplementedError("ingest views read the stream themselves")
+
+
+class CSVParser(BaseParser):
+    media_type = CSV
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        raise NotImplementedError("ingest views read the stream themselves")
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` / `Accept: text/csv` select the streamed export; the view streams
+    the file itself, so this only renders the rare non-streamed body (a list of dicts)."""
+
+    media_type = CSV
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):  # type: ignore[no-untyped-def]
+        buffer = io.StringIO()
+        rows = data if isinstance(data, list) else [data]
+        if rows and isinstance(rows[0], dict):
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        return buffer.getvalue().encode()
+
+
+def media_type_of(request: Any) -> str:
+    return (request.content_type or "").split(";")[0].strip().lower()
+
+
+def _stream(request: Any) -> Any:
+    meta = request.META
+    if (
+        not meta.get("CONTENT_LENGTH")
+        and meta.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+        and meta.get("wsgi.input_terminated")
+    ):
+        # A chunked upload (curl -T): Django sees no length, but the server (gunicorn)
+        # de-chunks wsgi.input and ends it at the last chunk.
+        return meta["wsgi.input"]
+    # DRF's Request.stream is the Django request itself (a file-like over wsgi.input), or
+    # None for an empty body.
+    return request.stream
+
+
+def read_body(request: Any, *, limit: int) -> bytes:
+    """The whole body, at most `limit` bytes (IngestTooLarge beyond)."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > limit:
+        raise IngestTooLarge(f"the body is {int(declared)} bytes; the limit is {limit}")
+    stream = _stream(request)
+    if stream is None:
+        return b""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        part = stream.read(CHUNK_BYTES)
+        if not part:
+            break
+        size += len(part)
+        if size > limit:
+            raise IngestTooLarge(f"the body is over the limit of {limit} bytes")
+        parts.append(part)
+    return b"".join(parts)
+
+
+def iter_body(request: Any, *, limit: int) -> Iterator[bytes]:
+    """The body in chunks of up to 1 MiB, at most `limit` bytes (IngestTooLarge beyond)."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > limit:
+        raise IngestTooLarge(f"the body is {int(declared)} bytes; the limit is {limit}")
+    stream = _stream(request)
+    if stream is None:
+        return
+    size = 0
+    while True:
+        part = stream.read(CHUNK_BYTES)
+        if not part:
+            return
+        size += len(part)
+        if size > limit:
+            raise IngestTooLarge(f"the body is over the limit of {limit} bytes")
+        yield part
+
+
+def csv_text(rows: Iterable[Iterable[Any]], *, flush_at: int = 1 << 16) -> Iterator[str]:
+    """CSV text in pieces of about `flush_at` characters (for StreamingHttpResponse)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= flush_at:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()

@@ -1,0 +1,253 @@
+"""Query-string validation (400 with field messages naming the allowed values) and the
+documented shapes of the answers. Ingest bodies are not validated here: see
+cxmetrics.ingest.validate (a serializer per item would be far too slow for bulk ingest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
+from cxmetrics.selectors import GROUP_BY_CHOICES, SummaryFilters
+
+DIMENSIONS = ("channel", "department", "handled_by", "source")
+
+
+def _allowed(dimension: str) -> list[str]:
+    if dimension == "channel":
+        return list(Channel.objects.values_list("slug", flat=True))
+    if dimension == "department":
+        return list(Department.objects.values_list("slug", flat=True))
+    if dimension == "source":
+        return list(Source.objects.values_list("slug", flat=True))
+    if dimension == "metric":
+        return list(Metric.values)
+    return list(HandledBy.values)
+
+
+def _comma_list(raw: str, dimension: str) -> tuple[str, ...]:
+    values = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    allowed = _allowed(dimension)
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise serializers.ValidationError(
+            f"unknown {dimension} {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
+    return values
+
+
+class FilterQuery(serializers.Serializer):
+    """Filters shared by the summary, the comparison and the listing."""
+
+    start = serializers.DateField(
+        required=False, help_text="First day, inclusive (YYYY-MM-DD, organisation's time zone)."
+    )
+    end = serializers.DateField(required=False, help_text="Last day, inclusive (YYYY-MM-DD).")
+    channel = serializers.CharField(
+        required=False, help_text="Comma list of channel slugs.", allow_blank=True
+    )
+    department = serializers.CharField(
+        required=False, help_text="Comma list of department slugs.", allow_blank=True
+    )
+    handled_by = serializers.CharField(
+        required=False,
+        help_text="Comma list of: ai, human, ai_to_human, unknown.",
+        allow_blank=True,
+    )
+    source = serializers.CharField(
+        required=False, help_text="Comma list of source slugs.", allow_blank=True
+    )
+
+    def validate_channel(self, value: str) -> tuple[str, ...]:
+        return _comma_list(value, "channel")
+
+    def validate_department(self, value: str) -> tuple[str, ...]:
+        return _comma_list(value, "department")
+
+    def validate_handled_by(self, value: str) -> tuple[str, ...]:
+        return _comma_list(value, "handled_by")
+
+    def validate_source(self, value: str) -> tuple[str, ...]:
+        return _comma_list(value, "source")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and start > end:
+            raise serializers.ValidationError({"end": ["end must be on or after start"]})
+        return attrs
+
+    def filters(self) -> SummaryFilters:
+        data = self.validated_data
+        return SummaryFilters(
+            start=data.get("start"),
+            end=data.get("end"),
+            channels=data.get("channel") or (),
+            departments=data.get("department") or (),
+            handled_by=data.get("handled_by") or (),
+            sources=data.get("source") or (),
+        )
+
+
+class SummaryQuery(FilterQuery):
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    group_by = serializers.ChoiceField(
+        choices=GROUP_BY_CHOICES,
+        required=False,
+        help_text="Absent: one overall group with key 'all'.",
+    )
+
+
+class CompareQuery(FilterQuery):
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    by = serializers.ChoiceField(choices=DIMENSIONS)
+    a = serializers.CharField(help_text="First group: a slug, or a handled_by value.")
+    b = serializers.CharField(help_text="Second group: a slug, or a handled_by value.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        allowed = _allowed(attrs["by"])
+        errors = {
+            side: [f"unknown {attrs['by']} {attrs[side]!r}; allowed: {', '.join(sorted(allowed))}"]
+            for side in ("a", "b")
+            if attrs[side] not in allowed
+        }
+        if not errors and attrs["a"] == attrs["b"]:
+            errors["b"] = ["b must differ from a"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ResponseListQuery(FilterQuery):
+    metric = serializers.CharField(
+        required=False, allow_blank=True, help_text="Comma list of: nps, csat, ces, sentiment."
+    )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, help_text="Rows per page (1-1000)."
+    )
+    cursor = serializers.CharField(required=False, help_text="From the `next` link.")
+    format = serializers.ChoiceField(
+        choices=["json", "csv"],
+        required=False,
+        help_text="csv: the whole filtered listing as one streamed CSV file (no pages).",
+    )
+
+    def validate_metric(self, value: str) -> tuple[str, ...]:
+        return _comma_list(value, "metric")
+
+
+# --- Documented answers (drf-spectacular reads these; the views build plain dicts) ---------
+
+
+class NullableFloat(serializers.FloatField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="Slug, handled_by value, ISO date starting the period, or 'all'."
+    )
+    label = serializers.CharField()
+    n = serializers.IntegerField()
+    score = NullableFloat(
+        required=False,
+        help_text="NPS -100..100, CSAT 0..100 %, CES 1..7, sentiment -1..1; unrounded.",
+    )
+    ci95 = serializers.ListField(
+        child=NullableFloat(), required=False, help_text="95% interval [low, high]."
+    )
+    moe95 = NullableFloat(required=False, help_text="NPS, CES, sentiment: 95% margin.")
+    promoters = serializers.IntegerField(required=False)
+    passives = serializers.IntegerField(required=False)
+    detractors = serializers.IntegerField(required=False)
+    satisfied = serializers.IntegerField(required=False)
+    pct_agree = NullableFloat(required=False)
+    pct_positive = NullableFloat(required=False)
+    pct_negative = NullableFloat(required=False)
+    low_sample = serializers.BooleanField(help_text="n below CX_LOW_SAMPLE_N (default 30).")
+
+
+class SummarySerializer(serializers.Serializer):
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    groups = FigureSerializer(many=True)
+
+
+class CompareSerializer(serializers.Serializer):
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    by = serializers.ChoiceField(choices=DIMENSIONS)
+    a = FigureSerializer()
+    b = FigureSerializer()
+    difference = NullableFloat(help_text="a minus b, on the metric's scale.")
+    z = NullableFloat()
+    p = NullableFloat(help_text="Two-sided p-value.")
+    significant = serializers.BooleanField(help_text="p < 0.05.")
+
+
+class ResponseRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source = serializers.CharField()
+    external_id = serializers.CharField()
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    score = serializers.FloatField()
+    channel = serializers.CharField()
+    department = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    day = serializers.DateField()
+    received_at = serializers.DateTimeField()
+    handled_by = serializers.CharField(help_text="ai, human, ai_to_human or unknown.")
+    agent_ref = serializers.CharField(allow_blank=True)
+    customer_ref = serializers.CharField(
+        allow_blank=True, help_text="Keyed hash of the customer id."
+    )
+    comment = serializers.CharField(allow_blank=True, help_text="As stored (redacted).")
+    sentiment = NullableFloat(help_text="Comment sentiment -1..1; null until scored.")
+    attributes = serializers.DictField()
+
+
+class ResponsePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ResponseRowSerializer(many=True)
+
+
+class SlugNameSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SourceSerializer(SlugNameSerializer):
+    kind = serializers.CharField()
+    channels = serializers.ListField(child=serializers.CharField())
+    default_channel = serializers.CharField(allow_null=True)
+    default_department = serializers.CharField(allow_null=True)
+    is_demo = serializers.BooleanField()
+
+
+class RejectionSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="0-based position of the item in the batch.")
+    line = serializers.IntegerField(required=False, help_text="NDJSON and CSV: 1-based line.")
+    external_id = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class IngestAnswerSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(help_text="Items stored.")
+    duplicates = serializers.IntegerField(help_text="Items already stored (same external_id).")
+    rejected = RejectionSerializer(many=True)
+    rejected_total = serializers.IntegerField(
+        required=False, help_text="CSV: all rejections when more than 1,000 (listed: first)."
+    )
+    updated = serializers.IntegerField(required=False, help_text="Adapters: updated in place.")
+    skipped = serializers.IntegerField(required=False, help_text="Adapters: left out.")
+    detail = serializers.CharField(required=False, help_text="CSV broken mid-file: why.")
+    line = serializers.IntegerField(required=False, help_text="CSV broken mid-file: where.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    line = serializers.IntegerField(required=False)
+    column = serializers.IntegerField(required=False)

@@ -1,0 +1,333 @@
+"""Read endpoints (figures, rows, reference lists) and /api/v1/responses, whose POST is the
+canonical ingest (cxmetrics.api.ingest_views). Views validate the query, call one selector,
+answer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from cxmetrics.api import schema
+from cxmetrics.api import serializers as s
+from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
+from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser, csv_text
+from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
+from cxmetrics.models import Channel, Department, Source
+from cxmetrics.selectors import compare_groups, metric_summary
+from cxmetrics.selectors.responses import ROW_FIELDS, response_page, response_rows
+
+READ_ERRORS = {400: schema.FIELD_ERRORS, 401: schema.DENIED, 403: schema.DENIED}
+
+
+def _cursor(value: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{value}".encode()).decode().rstrip("=")
+
+
+def _before_id(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = text.partition(":")
+        if kind != "id" or not value.isdigit():
+            raise ValueError
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise drf_serializers.ValidationError(
+            {"cursor": ["invalid cursor: use the `next` link of the previous page"]}
+        ) from None
+
+
+class ResponsesView(CxAPIView):
+    """GET: rows for readers (JSON pages or one streamed CSV). POST: canonical ingest."""
+
+    permission_classes = [ReadOrPush]
+    parser_classes = [JSONParser, NDJSONParser, CSVParser]
+
+    def get_renderers(self) -> list[Any]:
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return [JSONRenderer()]
+        return [JSONRenderer(), CSVRenderer()]
+
+    @extend_schema(
+        operation_id="responses_list",
+        summary="Stored responses, row by row",
+        description="Every stored field per row, newest first, filtered like the summary plus "
+        "`metric` and `source`. Paginated with a `next` link (`page_size` up to 1,000); "
+        "`?format=csv` streams the whole filtered listing as one CSV file instead.",
+        parameters=[s.ResponseListQuery],
+        responses={
+            200: OpenApiResponse(
+                s.ResponsePageSerializer,
+                description="A page (JSON), or the whole listing as text/csv.",
+            ),
+            **READ_ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "A page",
+                value={
+                    "next": "http://127.0.0.1:8000/api/v1/responses?cursor=aWQ6NDI&page_size=1",
+                    "previous": None,
+                    "results": [
+                        {
+                            "id": 43,
+                            "source": "integrations",
+                            "external_id": "ticket-4711-csat",
+                            "metric": "csat",
+                            "score": 5.0,
+                            "channel": "chat",
+                            "department": "support",
+                            "occurred_at": "2025-05-01T12:30:00Z",
+                            "day": "2025-05-01",
+                            "received_at": "2025-05-01T12:31:02Z",
+                            "handled_by": "ai_to_human",
+                            "agent_ref": "",
+                            "customer_ref": "5f1c…",
+                            "comment": "Quick and friendly, thanks!",
+                            "sentiment": 0.7351,
+                            "attributes": {"plan": "pro"},
+                        }
+                    ],
+                },
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
+        tags=["responses"],
+    )
+    def get(self, request: Request) -> Any:
+        query = s.ResponseListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.filters()
+        metrics = query.validated_data.get("metric") or ()
+        if request.accepted_renderer.format == "csv":
+            return self._csv(filters, metrics)
+        before = _before_id(query.validated_data.get("cursor"))
+        size = query.validated_data.get("page_size") or 100
+        rows, more = response_page(filters=filters, metrics=metrics, before_id=before, size=size)
+        url = request.build_absolute_uri()
+        next_url = replace_query_param(url, "cursor", _cursor(rows[-1]["id"])) if more else None
+        return Response({"next": next_url, "previous": None, "results": rows})
+
+    def _csv(self, filters: Any, metrics: Any) -> StreamingHttpResponse:
+        rows = response_rows(filters=filters, metrics=metrics)
+        response = StreamingHttpResponse(
+            csv_text(_with_header(rows)), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="responses-{stamp}.csv"'
+        return response
+
+    @extend_schema(
+        operation_id="responses_create",
+        summary="Push responses (canonical format)",
+        description="For API keys. One JSON object, a JSON array of up to 10,000 objects, "
+        "NDJSON or CSV (streamed, any size, committed in chunks of 10,000 rows). Each item is "
+        "validated on its own; valid items are committed in one transaction before the "
+        "answer; an item whose `external_id` is already stored for the source is counted as "
+        "a duplicate and not stored again. 201: nothing rejected; 200: some rejected; 400: "
+        "all rejected or unreadable (with the line for NDJSON and CSV); 413: over the size or "
+        "item limits; 415: unknown content type.",
+        request=schema.CANONICAL_REQUEST,
+        responses=schema.ingest_responses(),
+        examples=schema.CANONICAL_EXAMPLES,
+        tags=["responses"],
+    )
+    def post(self, request: Request) -> Response:
+        return ingest_canonical(request)
+
+
+def _with_header(rows: Any) -> Any:
+    yield ROW_FIELDS
+    yield from rows
+
+
+class SummaryView(CxAPIView):
+    permission_classes = [CanReadFigures]
+
+    @extend_schema(
+        operation_id="metrics_summary",
+        summary="A metric's figures, overall or by group",
+        description="Read from the daily rollups. `start`/`end` are inclusive days in the "
+        "organisation's time zone (absent: all time). Scores are unrounded on their natural "
+        "scales: NPS -100..100, CSAT 0..100 %, CES 1..7, sentiment -1..1.",
+        parameters=[s.SummaryQuery],
+        responses={200: s.SummarySerializer, **READ_ERRORS},
+        examples=[
+            OpenApiExample(
+                "NPS by channel",
+                value={
+                    "metric": "nps",
+                    "start": "2025-04-01",
+                    "end": "2025-04-30",
+                    "groups": [
+                        {
+                            "key": "chat",
+                            "label": "Chat",
+                            "n": 412,
+                            "score": 31.55,
+                            "promoters": 210,
+                            "passives": 112,
+                            "detractors": 90,
+                            "moe95": 7.9,
+                            "ci95": [23.65, 39.45],
+                            "low_sample": False,
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+        tags=["metrics"],
+    )
+    def get(self, request: Request) -> Response:
+        query = s.SummaryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        groups = metric_summary(
+            metric=data["metric"], group_by=data.get("group_by"), filters=query.filters()
+        )
+        return Response(
+            {
+                "metric": data["metric"],
+                "start": data.get("start"),
+                "end": data.get("end"),
+                "groups": groups,
+            }
+        )
+
+
+class CompareView(CxAPIView):
+    permission_classes = [CanReadFigures]
+
+    @extend_schema(
+        operation_id="metrics_compare",
+        summary="Two groups of one dimension, with the difference and its significance",
+        description="E.g. `?metric=csat&by=handled_by&a=ai&b=human`. The difference is a minus "
+        "b on the metric's scale; z and the two-sided p come from the metric's own test "
+        "(two proportions for CSAT, the NPS variance for NPS, Welch for CES and sentiment).",
+        parameters=[s.CompareQuery],
+        responses={200: s.CompareSerializer, **READ_ERRORS},
+        examples=[
+            OpenApiExample(
+                "AI versus human chat",
+                value={
+                    "metric": "csat",
+                    "by": "handled_by",
+                    "a": {
+                        "key": "ai",
+                        "label": "AI",
+                        "n": 800,
+                        "score": 71.2,
+                        "satisfied": 570,
+                        "ci95": [67.98, 74.22],
+                        "low_sample": False,
+                    },
+                    "b": {
+                        "key": "human",
+                        "label": "Human",
+                        "n": 640,
+                        "score": 82.5,
+                        "satisfied": 528,
+                        "ci95": [79.37, 85.26],
+                        "low_sample": False,
+                    },
+                    "difference": -11.3,
+                    "z": -5.0,
+                    "p": 5.7e-07,
+                    "significant": True,
+                },
+                response_only=True,
+            )
+        ],
+        tags=["metrics"],
+    )
+    def get(self, request: Request) -> Response:
+        query = s.CompareQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        return Response(
+            compare_groups(
+                metric=data["metric"],
+                by=data["by"],
+                a=data["a"],
+                b=data["b"],
+                filters=query.filters(),
+            )
+        )
+
+
+def _listing(name: str, serializer: Any, example: list[dict[str, Any]]) -> Any:
+    return extend_schema(
+        operation_id=f"{name}_list",
+        summary=f"All {name}",
+        responses={200: serializer(many=True), 401: schema.DENIED, 403: schema.DENIED},
+        examples=[OpenApiExample(name, value=example, response_only=True)],
+        tags=["reference"],
+    )
+
+
+class DepartmentsView(CxAPIView):
+    permission_classes = [CanReadFigures]
+
+    @_listing("departments", s.SlugNameSerializer, [{"slug": "support", "name": "Support"}])
+    def get(self, request: Request) -> Response:
+        return Response(list(Department.objects.order_by("name").values("slug", "name")))
+
+
+class ChannelsView(CxAPIView):
+    permission_classes = [CanReadFigures]
+
+    @_listing("channels", s.SlugNameSerializer, [{"slug": "chat", "name": "Chat"}])
+    def get(self, request: Request) -> Response:
+        return Response(list(Channel.objects.order_by("name").values("slug", "name")))
+
+
+class SourcesView(CxAPIView):
+    permission_classes = [CanReadFigures]
+
+    @_listing(
+        "sources",
+        s.SourceSerializer,
+        [
+            {
+                "slug": "zendesk",
+                "name": "Zendesk support",
+                "kind": "zendesk",
+                "channels": ["chat", "email", "phone"],
+                "default_channel": "chat",
+                "default_department": "support",
+                "is_demo": False,
+            }
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        sources = Source.objects.order_by("name").select_related(
+            "default_channel", "default_department"
+        )
+        return Response(
+            [
+                {
+                    "slug": source.slug,
+                    "name": source.name,
+                    "kind": source.kind,
+                    "channels": sorted(channel.slug for channel in source.channels.all()),
+                    "default_channel": getattr(source.default_channel, "slug", None),
+                    "default_department": getattr(source.default_department, "slug", None),
+                    "is_demo": source.is_demo,
+                }
+                for source in sources.prefetch_related("channels")
+            ]
+        )

@@ -1,0 +1,332 @@
+"""Bulk validation of canonical items (plain dicts) into `ResponseIn`, item by item.
+
+Pure and fast: no Django, no per-item queries. The caller resolves the source's slugs to ids
+once per batch (`IngestContext`); each item is then checked with dict look-ups,
+`datetime.fromisoformat` and the score ranges. Every problem is reported per field, with a
+message that names the field and the allowed values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+import orjson
+
+from cxmetrics.ingest.types import Invalid, ResponseIn
+
+METRICS = ("nps", "csat", "ces", "sentiment")
+HANDLED_BY = ("ai", "human", "ai_to_human", "unknown")
+# Valid score range per metric, inclusive, and whether the score must be whole. The same
+# figures as cxmetrics.models.SCORE_RANGES (kept pure here; a test pins them equal).
+SCORE_RANGES: dict[str, tuple[float, float, bool]] = {
+    "nps": (0, 10, True),
+    "csat": (1, 5, True),
+    "ces": (1, 7, True),
+    "sentiment": (-1, 1, False),
+}
+FIELDS = (
+    "external_id",
+    "metric",
+    "score",
+    "channel",
+    "department",
+    "occurred_at",
+    "handled_by",
+    "comment",
+    "customer_id",
+    "attributes",
+    "agent_ref",
+)
+MAX_EXTERNAL_ID = 255
+MAX_AGENT_REF = 100
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+_FIELD_SET = frozenset(FIELDS)
+_METRIC_LIST = ", ".join(METRICS)
+_HANDLED_SET = frozenset(HANDLED_BY)
+_HANDLED_LIST = ", ".join(HANDLED_BY)
+_RANGE_TEXT = {
+    metric: (
+        f"a whole number from {lo:g} to {hi:g}" if whole else f"a number from {lo:g} to {hi:g}"
+    )
+    for metric, (lo, hi, whole) in SCORE_RANGES.items()
+}
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """Everything validation needs to know about the source, loaded once per batch.
+
+    `channel_ids` holds only the channels this source may write; `known_channels` every
+    channel slug (to tell "unknown" from "not allowed"). `now` bounds `occurred_at`.
+    """
+
+    source_slug: str
+    channel_ids: dict[str, int]
+    department_ids: dict[str, int]
+    known_channels: frozenset[str]
+    default_channel: str | None
+    default_department: str | None
+    now: datetime
+    time_zone: tzinfo
+    customer_hash_key: bytes
+    channel_list: str = field(init=False)
+    department_list: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channel_list", ", ".join(sorted(self.channel_ids)) or "none")
+        object.__setattr__(self, "department_list", ", ".join(sorted(self.department_ids)))
+
+
+@dataclass(slots=True)
+class Validated:
+    """Valid items in input order, and one rejection dict per invalid item."""
+
+    items: list[ResponseIn]
+    rejected: list[dict[str, Any]]
+
+
+def hash_customer(key: bytes) -> Any:
+    """A function customer id -> keyed HMAC-SHA256 hex, equal to `hmac.new(key, id, sha256)`
+    (services.customer_ref) but with the keyed inner and outer hashes prepared once, which
+    makes it about three times faster per id."""
+    block = 64
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def ref(customer_id: Any) -> str:
+        digest = inner.copy()
+        digest.update(str(customer_id).encode())
+        result = outer.copy()
+        result.update(digest.digest())
+        return result.hexdigest()
+
+    return ref
+
+
+def _has_nul(value: Any) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def validate_items(
+    entries: Sequence[Any],
+    *,
+    context: IngestContext,
+    offset: int = 0,
+    lines: Sequence[int] | None = None,
+) -> Validated:
+    """Validate each entry on its own. Rejections carry `index` (offset + position, 0-based),
+    `external_id` (as sent, when it is a string or number), `errors` {field: [message]} and
+    `line` when `lines` is given. Cost: O(items), no I/O.
+    """
+    ctx = context
+    channel_ids = ctx.channel_ids
+    department_ids = ctx.department_ids
+    latest = ctx.now + FUTURE_TOLERANCE
+    zone = ctx.time_zone
+    customer = hash_customer(ctx.customer_hash_key)
+    fromiso = datetime.fromisoformat
+    isfinite = math.isfinite
+    items: list[ResponseIn] = []
+    rejected: list[dict[str, Any]] = []
+    append = items.append
+
+    for position, raw in enumerate(entries):
+        if type(raw) is not dict:
+            if type(raw) is Invalid:
+                _reject(rejected, offset + position, raw.external_id, raw.errors, lines, position)
+                continue
+            errors: dict[str, list[str]] = {
+                "non_field_errors": ["each item must be a JSON object with the response fields"]
+            }
+            _reject(rejected, offset + position, None, errors, lines, position)
+            continue
+        errors = {}
+        if not raw.keys() <= _FIELD_SET:
+            for name in sorted(str(key) for key in raw.keys() - _FIELD_SET):
+                errors[name] = [f"unknown field {name!r}; allowed: {', '.join(FIELDS)}"]
+
+        external_id = raw.get("external_id")
+        if type(external_id) is int:
+            external_id = str(external_id)
+        if type(external_id) is not str or not external_id.strip():
+            errors["external_id"] = [
+                "external_id is required: a non-empty string (your id for this response)"
+            ]
+        elif len(external_id) > MAX_EXTERNAL_ID or "\x00" in external_id:
+            errors["external_id"] = [
+                f"external_id must be at most {MAX_EXTERNAL_ID} characters, without NUL"
+            ]
+
+        metric = raw.get("metric")
+        score: Any = raw.get("score")
+        if type(metric) is not str or metric not in SCORE_RANGES:
+            errors["metric"] = [
+                f"metric is required; allowed: {_METRIC_LIST}"
+                if metric is None
+                else f"unknown metric {str(metric)[:64]!r}; allowed: {_METRIC_LIST}"
+            ]
+            if score is None:
+                errors["score"] = ["score is required: a number"]
+            elif type(score) not in (int, float):
+                errors["score"] = ["score must be a number"]
+        elif score is None:
+            errors["score"] = [f"score is required: for {metric}, {_RANGE_TEXT[metric]}"]
+        elif type(score) not in (int, float) or not isfinite(score):
+            errors["score"] = [f"score must be a number: for {metric}, {_RANGE_TEXT[metric]}"]
+        else:
+            lo, hi, whole = SCORE_RANGES[metric]
+            if not lo <= score <= hi or (whole and score != int(score)):
+                errors["score"] = [
+                    f"score {score:g} is out of range: for {metric}, {_RANGE_TEXT[metric]}"
+                ]
+
+        channel = raw.get("channel")
+        if channel is None:
+            channel = ctx.default_channel
+        channel_id = channel_ids.get(channel) if type(channel) is str else None
+        if channel_id is None:
+            errors["channel"] = [_slug_error("channel", channel, ctx)]
+
+        department = raw.get("department")
+        if department is None:
+            department = ctx.default_department
+        department_id = department_ids.get(department) if type(department) is str else None
+        if department_id is None:
+            errors["department"] = [_slug_error("department", department, ctx)]
+
+        occurred = raw.get("occurred_at")
+        moment = None
+        day = None
+        if type(occurred) is not str:
+            errors["occurred_at"] = [
+                "occurred_at is required: an ISO 8601 date-time with a UTC offset, "
+                "e.g. 2025-05-01T14:30:00+02:00"
+                if occurred is None
+                else "occurred_at must be a string: an ISO 8601 date-time with a UTC offset"
+            ]
+        else:
+            try:
+                moment = fromiso(occurred)
+            except ValueError:
+                errors["occurred_at"] = [
+                    f"occurred_at {occurred[:64]!r} is not an ISO 8601 date-time; "
+                    "expected e.g. 2025-05-01T14:30:00+02:00"
+                ]
+            else:
+                if moment.tzinfo is None or moment.utcoffset() is None:
+                    errors["occurred_at"] = [
+                        "occurred_at must include a UTC offset (Z or +hh:mm); naive times are "
+                        "refused"
+                    ]
+                    moment = None
+                else:
+                    try:
+                        if moment > latest:
+                            errors["occurred_at"] = [
+                                "occurred_at is more than 5 minutes in the future"
+                            ]
+                        day = moment.astimezone(zone).date()
+                    except (OverflowError, ValueError):
+                        errors["occurred_at"] = ["occurred_at is out of the supported range"]
+
+        handled_by = raw.get("handled_by")
+        if handled_by is None:
+            handled_by = "unknown"
+        elif type(handled_by) is not str or handled_by not in _HANDLED_SET:
+            errors["handled_by"] = [
+                f"unknown handled_by {str(handled_by)[:64]!r}; allowed: {_HANDLED_LIST}"
+            ]
+
+        comment = raw.get("comment")
+        if comment is None:
+            comment = ""
+        elif type(comment) is not str or "\x00" in comment:
+            errors["comment"] = ["comment must be a string (text without NUL characters)"]
+
+        customer_id = raw.get("customer_id")
+        ref = ""
+        if customer_id is not None and customer_id != "":
+            if type(customer_id) in (str, int) and not _has_nul(customer_id):
+                ref = customer(customer_id)
+            else:
+                errors["customer_id"] = ["customer_id must be a string or an integer"]
+
+        agent_ref = raw.get("agent_ref")
+        if agent_ref is None:
+            agent_ref = ""
+        elif type(agent_ref) is not str or len(agent_ref) > MAX_AGENT_REF or "\x00" in agent_ref:
+            errors["agent_ref"] = [f"agent_ref must be a string of at most {MAX_AGENT_REF} chars"]
+
+        attributes = raw.get("attributes")
+        if attributes is None:
+            attributes = {}
+        elif type(attributes) is not dict:
+            errors["attributes"] = ["attributes must be a JSON object"]
+        elif attributes:
+            try:
+                if b"\\u0000" in orjson.dumps(attributes):
+                    errors["attributes"] = ["attributes must not contain NUL characters"]
+            except TypeError:
+                errors["attributes"] = [
+                    "attributes must be a JSON object (string keys, integers within 64 bits)"
+                ]
+
+        if errors:
+            shown = external_id if type(external_id) is str else None
+            _reject(rejected, offset + position, shown, errors, lines, position)
+            continue
+        append(
+            ResponseIn(
+                external_id,  # type: ignore[arg-type]
+                metric,  # type: ignore[arg-type]
+                float(score),
+                channel_id,  # type: ignore[arg-type]
+                department_id,  # type: ignore[arg-type]
+                moment,  # type: ignore[arg-type]
+                handled_by,
+                agent_ref,
+                ref,
+                comment,
+                attributes,
+                day,
+            )
+        )
+    return Validated(items, rejected)
+
+
+def _slug_error(name: str, value: Any, ctx: IngestContext) -> str:
+    allowed = ctx.channel_list if name == "channel" else ctx.department_list
+    if value is None:
+        return f"{name} is required (the source has no default); allowed: {allowed}"
+    if type(value) is not str:
+        return f"{name} must be a slug; allowed: {allowed}"
+    if name == "channel" and value in ctx.known_channels:
+        return (
+            f"channel {value!r} is not allowed for source {ctx.source_slug!r}; allowed: {allowed}"
+        )
+    return f"unknown {name} {value[:64]!r}; allowed: {allowed}"
+
+
+def _reject(
+    rejected: list[dict[str, Any]],
+    index: int,
+    external_id: str | None,
+    errors: dict[str, list[str]],
+    lines: Sequence[int] | None,
+    position: int,
+) -> None:
+    if lines is None:
+        rejected.append({"index": index, "external_id": external_id, "errors": errors})
+    else:
+        rejected.append(
+            {"index": index, "line": lines[position], "external_id": external_id, "errors": errors}
+        )
