@@ -160,6 +160,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Eager tasks (make run, tests) would log every task run; workers configure their own.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 # --- Celery: eager (in-process) by default, Redis when CELERY_BROKER_URL is set -------------

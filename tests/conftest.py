@@ -8,6 +8,25 @@ from django.core.management import call_command
 from tests.factories import make_user
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_inline_unless_testing_the_broker(request):
+    """Tasks run in-process (eager) in every test except those marked `broker`.
+
+    With CELERY_BROKER_URL set (the PostgreSQL pass of .ci/run) a queued task would wait for a
+    worker that most tests do not start; tests about the transport itself are marked `broker`
+    and go through a real worker process (tests/pipeline/conftest.py).
+    """
+    if "broker" in request.keywords:
+        yield
+        return
+    from cxmetrics.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def org(db):
     """The demo organisation from fixtures/demo_org.json (departments, channels, sources)."""

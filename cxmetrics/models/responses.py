@@ -72,10 +72,23 @@ class Response(models.Model):
                 fields=["metric", "day", "department"], name="response_metric_day_dep_idx"
             ),
             models.Index(fields=["day", "source"], name="response_day_source_idx"),
+            # Comments still to score: tiny, so the per-minute catch-up never scans the table.
+            models.Index(
+                fields=["id"],
+                condition=Q(sentiment__isnull=True) & ~Q(comment=""),
+                name="response_unscored_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.score:g} ({self.source_id}:{self.external_id})"
+
+    @property
+    def sentiment_label(self) -> str | None:
+        """positive / neutral / negative from `sentiment` (VADER thresholds); None if unscored."""
+        from cxmetrics.sentiment import label
+
+        return label(self.sentiment)
 
     def clean(self) -> None:
         """Model validation (admin, forms): the score fits its metric; times carry an offset."""
@@ -114,8 +127,12 @@ class DailyRollup(models.Model):
     agree = models.IntegerField(default=0)
     commented = models.IntegerField(default=0)
     sentiment_n = models.IntegerField(default=0)
-    sentiment_total = models.FloatField(default=0)
-    sentiment_total_sq = models.FloatField(default=0)
+    # Sentiment sums are whole numbers in units of 1e-4 (and 1e-8 for squares): VADER compounds
+    # have 4 decimals, and integer sums are exact in any order, so rollups equal raw sums.
+    sentiment_total = models.BigIntegerField(default=0, help_text="Sum of sentiment x 10^4.")
+    sentiment_total_sq = models.BigIntegerField(
+        default=0, help_text="Sum of (sentiment x 10^4)^2, i.e. of squares x 10^8."
+    )
     positive = models.IntegerField(default=0)
     negative = models.IntegerField(default=0)
 

@@ -4,6 +4,7 @@ one service."""
 
 from .goals import evaluate_goal_alerts, snapshot_goals
 from .pipeline import (
+    rebuild_rollups,
     rebuild_yesterday,
     refresh_dirty_rollups,
     score_pending_sentiment,
@@ -12,6 +13,7 @@ from .pipeline import (
 
 __all__ = [
     "evaluate_goal_alerts",
+    "rebuild_rollups",
     "rebuild_yesterday",
     "refresh_dirty_rollups",
     "score_pending_sentiment",
