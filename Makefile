@@ -56,7 +56,7 @@ beat: setup
 	$(BIN)/celery -A cxmetrics beat --loglevel=INFO
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) .run db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: `python -m bench [api] [pipeline] [dashboards]`."""
+"""Run every benchmark, or the ones named: `python -m bench [api] [pipeline] [dashboards] [opts]`."""
 
 import importlib
 import os
@@ -9,11 +9,14 @@ AREAS = ["api", "pipeline", "dashboards"]
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxmetrics.settings")
-    chosen = [arg for arg in sys.argv[1:] if not arg.startswith("-")] or AREAS
+    args = sys.argv[1:]
+    chosen = [arg for arg in args if arg in AREAS] or AREAS
+    # Everything that is not an area name goes to each bench (`--scale small`, `--scale=small`).
+    options = [arg for arg in args if arg not in AREAS]
     for area in chosen:
         module = importlib.import_module(f"bench.{area}")
         print(f"\n=== bench: {area} ===", flush=True)
-        module.main([arg for arg in sys.argv[1:] if arg.startswith("-")])
+        module.main(options)
 
 
 if __name__ == "__main__":
