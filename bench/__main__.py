@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: `python -m bench [api] [pipeline] [dashboards] [opts]`."""
+"""Run every benchmark, or those named: `python -m bench [api] [pipeline] [dashboards] [opts]`."""
 
 import importlib
 import os
