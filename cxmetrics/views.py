@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,8 +19,9 @@ from cxmetrics.selectors import metric_summary
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The page after login: the figures summary (the dashboards take over when mounted)."""
-    return summary(request)
+    """The page after login: the dashboards' overview for readers of figures, the API
+    documentation for integrators. /summary stays the server-rendered, no-JavaScript view."""
+    return redirect("/dashboards/" if can_read_figures(request.user) else "/api/docs/")
 
 
 @login_required

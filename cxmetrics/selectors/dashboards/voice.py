@@ -1,0 +1,196 @@
+"""Voice of the customer: their own words, most negative first, and what negative comments
+are about. These read Response rows (the rollups hold no text), always with a row limit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import F, Q
+
+from cxmetrics import metrics
+from cxmetrics.models import HandledBy, Metric, Response
+from cxmetrics.redaction import redact
+from cxmetrics.selectors.summary import SummaryFilters
+
+COMMENT_LIMIT = 200
+COUNT_CAP = 100_000
+THEME_SAMPLE = 5000
+THEME_COUNT = 12
+
+_SENTIMENT_Q = {
+    "negative": Q(sentiment__lte=metrics.NEGATIVE_THRESHOLD),
+    "positive": Q(sentiment__gte=metrics.POSITIVE_THRESHOLD),
+    "neutral": Q(
+        sentiment__gt=metrics.NEGATIVE_THRESHOLD, sentiment__lt=metrics.POSITIVE_THRESHOLD
+    ),
+}
+_WORD = re.compile(r"[a-z][a-z']+")
+# Function words carry no theme. Negations ("not", "never", "no") stay: "not solved" is one.
+_STOP = frozenset(
+    """a about above after again all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each even ever every few
+    for from further get got had has have having he her here hers him his how i i'm i've if in
+    into is it it's its itself just me more most my myself now of off on once only or other our
+    ours out over own same she should so some still such than that the their theirs them then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself really much many one two
+    three again ok email phone card""".split()  # noqa: SIM905 - a readable word list
+)
+
+
+def _scope(*, filters: SummaryFilters, metric: str | None, sentiment: str | None) -> Q:
+    q = filters.q() & ~Q(comment="")
+    if metric:
+        q &= Q(metric=metric)
+    if sentiment:
+        q &= _SENTIMENT_Q[sentiment]
+    return q
+
+
+def recent_comments(
+    *,
+    filters: SummaryFilters,
+    metric: str | None = None,
+    sentiment: str | None = None,
+    limit: int = COMMENT_LIMIT,
+) -> dict[str, Any]:
+    """Up to `limit` comments in the filters, most negative first (unscored last), then newest.
+
+    Each row: day, metric, score, channel, department, handled_by (label), agent, sentiment,
+    comment (redacted again on the way out: e-mails, phone and card numbers). `total` counts
+    the comments in the filters up to COUNT_CAP (`total_capped` when there are more).
+    Two bounded queries.
+    """
+    handled_labels = dict(HandledBy.choices)
+    metric_labels = dict(Metric.choices)
+    scope = _scope(filters=filters, metric=metric, sentiment=sentiment)
+    rows = (
+        Response.objects.filter(scope)
+        .order_by(F("sentiment").asc(nulls_last=True), "-occurred_at")
+        .values(
+            "day",
+            "metric",
+            "score",
+            "sentiment",
+            "handled_by",
+            "agent_ref",
+            "comment",
+            channel_name=F("channel__name"),
+            department_name=F("department__name"),
+        )[:limit]
+    )
+    comments = [
+        {
+            "day": row["day"].isoformat(),
+            "metric": metric_labels.get(row["metric"], row["metric"]),
+            "score": row["score"],
+            "channel": row["channel_name"],
+            "department": row["department_name"],
+            "handled_by": handled_labels.get(row["handled_by"], row["handled_by"]),
+            "agent": row["agent_ref"],
+            "sentiment": row["sentiment"],
+            "comment": redact(row["comment"]),
+        }
+        for row in rows
+    ]
+    total = Response.objects.filter(scope).order_by()[: COUNT_CAP + 1].count()
+    return {
+        "n": len(comments),
+        "total": min(total, COUNT_CAP),
+        "total_capped": total > COUNT_CAP,
+        "limit": limit,
+        "comments": comments,
+    }
+
+
+_CLAUSE = re.compile(r"[.!?;:,()\n]+")
+
+
+def _terms(text: str) -> set[str]:
+    """The distinct words and two-word phrases of one comment, without function words.
+
+    Phrases never cross punctuation ("Average experience. Nothing special" has no
+    "experience nothing").
+    """
+    terms: set[str] = set()
+    for clause in _CLAUSE.split(text.lower()):
+        words = _WORD.findall(clause)
+        keep = [word not in _STOP and len(word) > 2 for word in words]
+        terms.update(word for word, kept in zip(words, keep, strict=True) if kept)
+        terms.update(
+            f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1) if keep[i] and keep[i + 1]
+        )
+    return terms
+
+
+def _choose_themes(docs: dict[str, set[int]], *, top: int) -> list[str]:
+    """The `top` terms by number of comments, one per group of comments.
+
+    Phrases rank first at similar counts. A word gives way to its most frequent phrase when
+    the phrase covers at least half of the word's comments ("kept looping" rather than
+    "looping"), and a term whose comments are mostly (80%) those of a theme already chosen is
+    the same theme and is skipped.
+    """
+    phrases: dict[str, list[str]] = {}
+    for term in docs:
+        if " " in term:
+            for word in term.split():
+                phrases.setdefault(word, []).append(term)
+    chosen: list[str] = []
+    # Phrases say more than words: a phrase ranks as if it had half as many comments again.
+    ranked = sorted(docs, key=lambda t: (-len(docs[t]) * (1.5 if " " in t else 1.0), t))
+    for term in ranked:
+        if len(docs[term]) < 2 or len(chosen) >= top:
+            break
+        if " " not in term:
+            wider = max(phrases.get(term, []), key=lambda p: (len(docs[p]), p), default=None)
+            if wider and len(docs[wider]) * 2 >= len(docs[term]):
+                term = wider
+        covered = any(len(docs[term] & docs[theme]) * 5 >= len(docs[term]) * 4 for theme in chosen)
+        if term not in chosen and not covered:
+            chosen.append(term)
+    return chosen
+
+
+def negative_themes(
+    *,
+    filters: SummaryFilters,
+    metric: str | None = None,
+    sample: int = THEME_SAMPLE,
+    top: int = THEME_COUNT,
+) -> dict[str, Any]:
+    """The most frequent themes (words and two-word phrases) in negative comments.
+
+    Reads the `sample` most recent negative comments (sentiment <= -0.05) in the filters and
+    counts in how many comments each term appears. A word is dropped when a chosen phrase
+    containing it covers most of its comments. Returns {n (comments read), sampled (more
+    exist), themes: [{theme, comments, share (percent of n), example}]}. One bounded query.
+    """
+    texts = list(
+        Response.objects.filter(_scope(filters=filters, metric=metric, sentiment="negative"))
+        .order_by("-day", "-id")
+        .values_list("comment", flat=True)[: sample + 1]
+    )
+    sampled = len(texts) > sample
+    texts = texts[:sample]
+    docs: dict[str, set[int]] = {}
+    for index, text in enumerate(texts):
+        for term in _terms(text):
+            docs.setdefault(term, set()).add(index)
+    chosen = sorted(_choose_themes(docs, top=top), key=lambda t: (-len(docs[t]), t))
+    n = len(texts)
+    return {
+        "n": n,
+        "sampled": sampled,
+        "sample": sample,
+        "themes": [
+            {
+                "theme": term,
+                "comments": len(docs[term]),
+                "share": 100.0 * len(docs[term]) / n,
+                "example": redact(texts[min(docs[term])]),
+            }
+            for term in chosen
+        ],
+    }

@@ -1,0 +1,176 @@
+"""The Dash app: built once per process, served by Django under /dashboards/ (see views.py).
+
+Pages are plain modules in `dashboards.pages`, each with PATH, NAME, DESCRIPTION,
+`layout(**query)` and `register_callbacks(app)`; they are registered here explicitly (not by
+Dash scanning a folder) so that importing a page in a test never registers anything twice.
+The logged-in Django user reaches callbacks through the WSGI environ
+(`dashboards.context.current_user()`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
+from dash._callback_context import context_value as callback_context_value
+
+from dashboards.context import csrf_token, current_user
+from dashboards.pages import PAGES
+
+PREFIX = "/dashboards/"
+
+_lock = threading.Lock()
+_app: dash.Dash | None = None
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+  <head>
+    {%metas%}
+    <title>{%title%}</title>
+    {%favicon%}
+    {%css%}
+  </head>
+  <body>
+    <noscript>
+      <p style="padding:1rem">These dashboards need JavaScript. Without it, read the
+      <a href="/summary">server-rendered summary</a>.</p>
+    </noscript>
+    {%app_entry%}
+    <footer>
+      {%config%}
+      {%scripts%}
+      {%renderer%}
+    </footer>
+  </body>
+</html>"""
+
+
+def _navbar() -> dbc.Navbar:
+    user = current_user()
+    username = user.get_username() if user is not None else ""
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(page.NAME, href=f"{PREFIX}{page.PATH.lstrip('/')}", id=f"nav-{page.KEY}")
+        )
+        for page in PAGES
+    ]
+    logout = html.Form(
+        [
+            dcc.Input(type="hidden", name="csrfmiddlewaretoken", value=csrf_token()),
+            html.Button("Log out", type="submit", className="btn btn-outline-light btn-sm"),
+        ],
+        method="post",
+        action="/accounts/logout/",
+        className="ms-2 mb-0",
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("cxmetrics", href=PREFIX, external_link=True),
+                dbc.Nav(links, navbar=True, className="me-auto flex-wrap"),
+                html.Span(username, className="text-light small", id="nav-user"),
+                html.A("Summary", href="/summary", className="text-light small ms-3"),
+                html.A("API", href="/api/docs/", className="text-light small ms-3"),
+                logout,
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3 py-1",
+    )
+
+
+def _layout() -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="nav-paths", data=[f"{PREFIX}{p.PATH.lstrip('/')}" for p in PAGES]),
+            _navbar(),
+            dbc.Container(dash.page_container, fluid=True, className="cx-main"),
+        ]
+    )
+
+
+def _register_shell_callbacks(app: dash.Dash) -> None:
+    """Filters -> URL and the navigation links, in the browser (assets/cx.js): pure string
+    work that needs no round trip. The browser tests check both."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="cx", function_name="filtersToUrl"),
+        Output("url", "search"),
+        Input({"type": "filter", "page": ALL, "name": ALL}, "value"),
+        Input({"type": "filter-dates", "page": ALL, "name": ALL}, "start_date"),
+        Input({"type": "filter-dates", "page": ALL, "name": ALL}, "end_date"),
+        Input({"type": "filter-date", "page": ALL, "name": ALL}, "date"),
+        State({"type": "filter", "page": ALL, "name": ALL}, "id"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="cx", function_name="navLinks"),
+        [Output(f"nav-{page.KEY}", "href") for page in PAGES]
+        + [Output(f"nav-{page.KEY}", "active") for page in PAGES],
+        Input("url", "search"),
+        Input("url", "pathname"),
+        State("nav-paths", "data"),
+    )
+
+
+def build_app() -> dash.Dash:
+    """A new Dash app with every page and callback. Use `get_app()` to share one."""
+    app = dash.Dash(
+        __name__,
+        requests_pathname_prefix=PREFIX,
+        routes_pathname_prefix=PREFIX,
+        csrf_token_name="csrftoken",
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(Path(__file__).parent / "assets"),
+        title="cxmetrics dashboards",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        compress=False,
+        # Synchronous callbacks in the request's own thread: Django's ORM refuses async
+        # contexts, and Dash would otherwise go async whenever asgiref is installed.
+        use_async=False,
+    )
+    app.index_string = INDEX_STRING
+    # dash.register_page reads a context variable that Dash sets only in the thread that first
+    # imported it; the first request may be served by another thread (gunicorn --threads).
+    try:
+        callback_context_value.get()
+    except LookupError:
+        callback_context_value.set({})
+    for order, page in enumerate(PAGES):
+        dash.register_page(
+            page.__name__,
+            path=page.PATH,
+            name=page.NAME,
+            title=f"{page.NAME} · cxmetrics",
+            description=page.DESCRIPTION,
+            order=order,
+            layout=page.layout,
+        )
+        page.register_callbacks(app)
+    app.layout = _layout
+    _register_shell_callbacks(app)
+    return app
+
+
+def get_app() -> dash.Dash:
+    """The process-wide Dash app, built on first use (thread-safe)."""
+    global _app
+    if _app is None:
+        with _lock:
+            if _app is None:
+                app = build_app()
+                # Dash learns which script files it may serve while rendering its index page;
+                # render it once now, or a worker that never served the index (gunicorn runs
+                # several) would refuse the page's scripts with a 500.
+                app.server.test_client().get(PREFIX)
+                _app = app
+    return _app

@@ -1,0 +1,94 @@
+"""Automation and empathy: outcomes when AI, a human, or AI then a human handled the
+interaction, per channel with intervals; how often AI escalates to a human; and a flag wherever
+AI-handled outcomes are significantly worse than human-handled ones (over-automation risk)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Output, html
+
+from cxmetrics.selectors.dashboards import (
+    automation_comparison,
+    escalation_share,
+    summary_filters,
+)
+from dashboards import components, figures
+
+KEY = "automation"
+PATH = "/automation"
+NAME = "Automation & empathy"
+DESCRIPTION = (
+    "Who handled the interaction, and what it did to the outcome. A channel is flagged when "
+    "AI-handled outcomes are significantly worse than human-handled ones (Holm-adjusted over "
+    "channels): a risk of over-automation."
+)
+EXTRAS = ("metric",)
+OUTCOME_COLUMNS = [
+    {"name": "Channel", "id": "channel"},
+    {"name": "Handled by", "id": "handled_by"},
+    {"name": "Score", "id": "score"},
+    {"name": "n", "id": "n"},
+    {"name": "95% interval", "id": "ci95"},
+    {"name": "vs human", "id": "vs_human"},
+    {"name": "Holm-adjusted p", "id": "p_adjusted"},
+    {"name": "Over-automation risk", "id": "risk"},
+]
+
+
+def layout(**query):
+    body = html.Div(
+        [
+            html.Div(id="automation-flags"),
+            dbc.Row(
+                [
+                    components.panel(
+                        components.graph("automation-outcomes", height=440),
+                        width={"xs": 12, "xl": 8},
+                    ),
+                    components.panel(
+                        components.graph("automation-escalation", height=440),
+                        width={"xs": 12, "xl": 4},
+                    ),
+                ],
+                className="g-3",
+            ),
+            dbc.Row(
+                components.panel(
+                    html.H2("Outcomes by channel and handler", className="h6"),
+                    components.table("automation-table", OUTCOME_COLUMNS, page_size=12),
+                ),
+                className="g-3",
+            ),
+        ]
+    )
+    return components.page_frame(
+        KEY, title=NAME, description=DESCRIPTION, query=query, body=body, extras=EXTRAS
+    )
+
+
+def update_outcomes(start, end, channel, department, handled_by, metric):
+    """Callback: outcomes by handler per channel, the risk flags and the table."""
+    filters = summary_filters(
+        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
+    )
+    return components.automation_panel(automation_comparison(metric=metric, filters=filters))
+
+
+def update_escalation(start, end, channel, department, handled_by):
+    """Callback: share of AI-handled responses escalated to a human, per channel."""
+    filters = summary_filters(
+        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
+    )
+    return figures.escalation_figure(escalation_share(filters=filters))
+
+
+def register_callbacks(app) -> None:
+    app.callback(
+        Output("automation-outcomes", "figure"),
+        Output("automation-flags", "children"),
+        Output("automation-table", "data"),
+        *components.filter_inputs(KEY, EXTRAS),
+    )(update_outcomes)
+    app.callback(Output("automation-escalation", "figure"), *components.filter_inputs(KEY))(
+        update_escalation
+    )

@@ -1,0 +1,93 @@
+"""Shared goals: each goal's progress against its trajectory, its status, the departments
+that take part, and its history."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from cxmetrics.selectors.dashboards import goals_page, summary_filters
+from dashboards import components, goal_figures
+from dashboards.context import current_user
+
+KEY = "goals"
+PATH = "/goals"
+NAME = "Shared goals"
+DESCRIPTION = (
+    "Goals several departments share, measured on the same customer outcomes: where each goal "
+    "is, where it should be by now on a straight path from baseline to target, and its status."
+)
+SHARED = ("department",)
+EXTRAS = ("as_of",)
+GOAL_COLUMNS = [
+    {"name": "Goal", "id": "goal"},
+    {"name": "Metric", "id": "metric"},
+    {"name": "Status", "id": "status"},
+    {"name": "Value", "id": "value"},
+    {"name": "95% interval", "id": "ci95"},
+    {"name": "n", "id": "n"},
+    {"name": "Expected now", "id": "expected"},
+    {"name": "Target", "id": "target"},
+    {"name": "Departments", "id": "departments"},
+    {"name": "Shared", "id": "shared"},
+    {"name": "Period", "id": "period"},
+    {"name": "Owner", "id": "owner"},
+]
+
+
+def layout(**query):
+    body = html.Div(
+        [
+            dbc.Row(components.panel(components.graph("goals-progress", height=None))),
+            dbc.Row(
+                components.panel(
+                    html.H2("Goals", className="h6"),
+                    components.table("goals-table", GOAL_COLUMNS, page_size=10),
+                )
+            ),
+            dbc.Row(
+                components.panel(
+                    html.Label("History of", className="form-label small text-muted mb-1"),
+                    dcc.Dropdown(
+                        id="goals-history-goal",
+                        clearable=False,
+                        placeholder="Choose a goal",
+                        className="mb-2",
+                    ),
+                    components.graph("goals-history", height=400),
+                )
+            ),
+        ]
+    )
+    return components.page_frame(
+        KEY,
+        title=NAME,
+        description=DESCRIPTION,
+        query=query,
+        body=body,
+        extras=EXTRAS,
+        shared=SHARED,
+        needs_responses=False,
+    )
+
+
+def update_goals(department, as_of, goal_id):
+    """Callback: progress figure, goals table, history choices and the chosen goal's history
+    (one round trip; choosing another goal re-reads the page)."""
+    filters = summary_filters(departments=department, end=as_of)
+    page = goals_page(
+        as_of=filters.end, user=current_user(), departments=filters.departments, goal_id=goal_id
+    )
+    return goal_figures.goals_panel(page)
+
+
+def register_callbacks(app) -> None:
+    app.callback(
+        Output("goals-progress", "figure"),
+        Output("goals-table", "data"),
+        Output("goals-history-goal", "options"),
+        Output("goals-history-goal", "value"),
+        Output("goals-history", "figure"),
+        *components.filter_inputs(KEY, EXTRAS, shared=SHARED),
+        Input("goals-history-goal", "value"),
+    )(update_goals)

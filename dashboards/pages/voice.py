@@ -1,0 +1,83 @@
+"""Voice of the customer: their own words (redacted), most negative first, with score, channel
+and who handled it; and the most frequent themes of negative comments in the period."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Output, html
+
+from cxmetrics.selectors.dashboards import negative_themes, recent_comments, summary_filters
+from dashboards import components, figures
+
+KEY = "voice"
+PATH = "/voice"
+NAME = "Voice of the customer"
+DESCRIPTION = (
+    "What customers wrote, most negative first. Personal data (e-mails, phone and card numbers) "
+    "is masked. Themes count how many negative comments mention each word or phrase."
+)
+EXTRAS = ("metric", "sentiment")
+COMMENT_COLUMNS = [
+    {"name": "Day", "id": "day"},
+    {"name": "Channel", "id": "channel"},
+    {"name": "Department", "id": "department"},
+    {"name": "Handled by", "id": "handled_by"},
+    {"name": "Agent", "id": "agent"},
+    {"name": "Metric", "id": "metric"},
+    {"name": "Score", "id": "score", "type": "numeric"},
+    {"name": "Sentiment", "id": "sentiment", "type": "numeric"},
+    {"name": "Comment", "id": "comment"},
+]
+
+
+def layout(**query):
+    body = html.Div(
+        [
+            dbc.Row(
+                components.panel(components.graph("voice-themes", height=420)),
+                className="g-3",
+            ),
+            dbc.Row(
+                components.panel(
+                    html.H2("Comments, most negative first", className="h6"),
+                    html.Div(id="voice-caption", className="small text-muted mb-2"),
+                    components.table("voice-comments", COMMENT_COLUMNS, page_size=15),
+                ),
+                className="g-3",
+            ),
+        ]
+    )
+    return components.page_frame(
+        KEY,
+        title=NAME,
+        description=DESCRIPTION,
+        query=query,
+        body=body,
+        extras=EXTRAS,
+        defaults={"metric": None},  # all metrics unless the address names one
+    )
+
+
+def update_comments(start, end, channel, department, handled_by, metric, sentiment):
+    """Callback: the comments table and its caption (how many of how many)."""
+    filters = summary_filters(
+        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
+    )
+    data = recent_comments(filters=filters, metric=metric or None, sentiment=sentiment or None)
+    return components.comments_panel(data)
+
+
+def update_themes(start, end, channel, department, handled_by, metric, sentiment):
+    """Callback: the most frequent themes of negative comments."""
+    filters = summary_filters(
+        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
+    )
+    return figures.themes_figure(negative_themes(filters=filters, metric=metric or None))
+
+
+def register_callbacks(app) -> None:
+    inputs = components.filter_inputs(KEY, EXTRAS)
+    app.callback(Output("voice-comments", "data"), Output("voice-caption", "children"), *inputs)(
+        update_comments
+    )
+    app.callback(Output("voice-themes", "figure"), *inputs)(update_themes)

@@ -1,0 +1,84 @@
+"""Callbacks called as plain functions: one selector, one figure function each."""
+
+from datetime import timedelta
+
+import pytest
+
+from cxmetrics.models import Department, Goal
+from cxmetrics.selectors.dashboards.filters import today
+from dashboards.figures import Figure
+from dashboards.pages import automation, channels, goals, incentives, overview, voice
+from tests.dashboards.conftest import respond
+
+
+@pytest.fixture
+def week():
+    end = today()
+    return (end - timedelta(days=6)).isoformat(), end.isoformat()
+
+
+def test_overview_cards_callback_renders_the_four_metrics(two_periods, week):
+    cols = overview.update_cards(*week, [], [], [])
+    text = str(cols)
+    assert len(cols) == 4
+    assert "+50.0" in text and "n = 20" in text and "80.0%" in text
+
+
+def test_overview_graph_callbacks_return_figures(two_periods, week):
+    trend = overview.update_trend(*week, ["web"], [], [], "nps", "day")
+    breakdown = overview.update_breakdown(*week, [], [], [], "nps", "week")
+    assert isinstance(trend, Figure) and "n = 20" in trend.layout["title"]["subtitle"]["text"]
+    assert [y.split(" (")[0] for y in breakdown.data[0]["y"]] == ["Web"]
+
+
+def test_channels_callbacks(two_periods, week):
+    matrix = channels.update_matrix(*week, [], [], [], "csat")
+    spread, pairwise, rows = channels.update_consistency(*week, [], [], [], "nps")
+    assert matrix.data[0]["x"] == ["Chat"]
+    assert isinstance(spread, Figure) and isinstance(pairwise, Figure)
+    assert rows == []  # one channel: no pairs
+
+
+def test_automation_callbacks(org, week):
+    respond([1] * 40, metric="csat", channel="chat", handled_by="ai")
+    respond([5] * 40, metric="csat", channel="chat", handled_by="human")
+    _figure, flags, rows = automation.update_outcomes(*week, [], [], [], "csat")
+    escalation = automation.update_escalation(*week, [], [], [])
+    assert "Chat" in str(flags)
+    assert {r["handled_by"] for r in rows} == {"AI", "Human"}
+    assert escalation.data[0]["y"] == [0.0]
+
+
+def test_voice_callbacks(org, week):
+    respond([1], metric="csat", comment="Awful, the parcel is late again and nobody helped.")
+    respond([2], metric="csat", comment="Terrible: parcel late again.")
+    rows, caption = voice.update_comments(*week, [], [], [], None, None)
+    themes = voice.update_themes(*week, [], [], [], None, None)
+    assert rows[0]["comment"].startswith(("Awful", "Terrible"))
+    assert "2 most negative of 2" in caption
+    assert "of all 2 negative comments" in themes.layout["title"]["subtitle"]["text"]
+    assert "parcel late" in themes.data[0]["y"]
+
+
+def test_goals_callback_lists_goals_and_picks_a_shared_one(org, lead, week):
+    goal = Goal.objects.create(
+        name="CSAT to 80",
+        metric="csat",
+        baseline=70,
+        target=80,
+        start=today(),
+        end=today() + timedelta(days=30),
+        owner=lead,
+    )
+    goal.departments.set(Department.objects.filter(slug__in=["support", "billing"]))
+    figure, rows, options, chosen, history = goals.update_goals([], week[1], None)
+    assert rows[0]["goal"] == "CSAT to 80" and rows[0]["shared"] == "yes"
+    assert chosen == goal.pk and options[0]["value"] == goal.pk
+    assert isinstance(figure, Figure)
+    assert history.layout["annotations"][0]["text"].startswith("No snapshots")
+
+
+def test_incentives_callback_without_plans(org, week):
+    _matrix, _share, attainment, plans, parts = incentives.update_incentives([], week[1])
+    assert plans == [] and parts == []
+    assert "No incentive plans" in attainment.layout["annotations"][0]["text"]
