@@ -1,0 +1,268 @@
+"""Every dashboard page in headless Chromium against a live server: log in, wait for the
+graphs, check the headline numbers against the API for the same filters, no console errors."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+
+from cxmetrics.models import Department, Goal, IncentivePlan, PlanComponent
+from cxmetrics.selectors.dashboards.filters import today
+from tests.dashboards.conftest import respond
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the live server is a real thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# PostgreSQL too: Dash fires its callbacks concurrently, and live_server's threads would share
+# SQLite's single in-memory test connection (the run hangs); on PostgreSQL each thread has its own.
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+GRAPH = ".js-plotly-plot .main-svg"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def cx_server(transactional_db):
+    """Like pytest-django's live_server, except on in-memory SQLite: there every request thread
+    shares one connection, and Dash's parallel callbacks would deadlock on it, so requests
+    are served one at a time (PostgreSQL keeps the threaded server)."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    class Thread(LiveServerThread):
+        server_class = SerialWSGIServer if shared else LiveServerThread.server_class
+
+    thread = Thread("localhost", StaticFilesHandler, connections_override=shared)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    thread.url = f"http://localhost:{thread.port}"
+    yield thread
+    thread.terminate()
+
+
+@pytest.fixture
+def data(transactional_db, executive, lead):
+    respond([10] * 30 + [6] * 10, ago=2, metric="nps", channel="web")
+    respond([9] * 20 + [2] * 25, ago=3, metric="nps", channel="chat")
+    respond(
+        [5] * 10 + [1] * 30,
+        ago=2,
+        metric="csat",
+        channel="chat",
+        handled_by="ai",
+        comment="The chatbot was useless, awful experience.",
+    )
+    respond([5] * 35 + [2] * 5, ago=2, metric="csat", channel="chat", handled_by="human")
+    respond([5] * 10, ago=4, metric="csat", channel="chat", handled_by="ai_to_human")
+    goal = Goal.objects.create(
+        name="Chat CSAT to 60",
+        metric="csat",
+        baseline=40,
+        target=60,
+        start=today() - timedelta(days=10),
+        end=today() + timedelta(days=20),
+        owner=lead,
+    )
+    goal.departments.set(Department.objects.filter(slug__in=["support", "billing"]))
+    plan = IncentivePlan.objects.create(
+        name="Support plan",
+        department=Department.objects.get(slug="support"),
+        period_start=today() - timedelta(days=10),
+        period_end=today() + timedelta(days=20),
+    )
+    PlanComponent.objects.create(
+        plan=plan, goal=goal, weight=100, threshold=40, target=60, stretch=80
+    )
+    return {"goal": goal, "plan": plan}
+
+
+@pytest.fixture
+def page(browser, cx_server, data):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{cx_server.url}/accounts/login/?next=/dashboards/")
+    page.fill("input[name=username]", "exec")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboards/")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.cx_errors = errors
+    yield page
+    context.close()
+
+
+def _open(page, cx_server, path):
+    page.goto(f"{cx_server.url}/dashboards/{path}")
+    page.wait_for_selector(GRAPH, timeout=20_000)
+    page.wait_for_load_state("networkidle")
+
+
+def _api(page, cx_server, path):
+    response = page.request.get(f"{cx_server.url}/api/v1/{path}")
+    assert response.ok, response.text()
+    return response.json()
+
+
+def _figure(page, graph_id):
+    return page.evaluate(
+        "id => document.getElementById(id).querySelector('.js-plotly-plot').data"
+        ".map(t => ({name: t.name, x: t.x, y: t.y}))",
+        graph_id,
+    )
+
+
+def _period():
+    end = today()
+    return f"start={(end - timedelta(days=6)).isoformat()}&end={end.isoformat()}"
+
+
+def test_an_anonymous_visit_is_sent_to_the_login_page(browser, cx_server, transactional_db):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{cx_server.url}/dashboards/channels")
+    assert "/accounts/login/" in page.url
+    assert page.locator("input[name=password]").count() == 1
+    context.close()
+
+
+def test_overview_cards_match_the_api(page, cx_server):
+    # when the overview is opened for the last 7 days
+    _open(page, cx_server, f"?{_period()}")
+
+    # then each card shows the API's figure for the same filters, and all four graphs drew
+    for metric in ("nps", "csat"):
+        api = _api(page, cx_server, f"metrics/summary?metric={metric}&{_period()}")
+        card = page.locator(f"#kpi-{metric}")
+        assert float(card.get_attribute("data-score")) == pytest.approx(api["groups"][0]["score"])
+        assert int(card.get_attribute("data-n")) == api["groups"][0]["n"]
+    assert page.locator(".js-plotly-plot").count() == 2
+    assert page.cx_errors == []
+
+
+def test_a_filter_change_updates_the_url_and_a_shared_url_reloads_it(page, cx_server):
+    # given the overview
+    _open(page, cx_server, f"?{_period()}")
+
+    # when the metric is switched to CSAT
+    page.locator('button[id*=\'"name":"metric"\'][id*=\'"page":"overview"\']').click()
+    page.get_by_role("option", name="CSAT", exact=True).click()
+    page.wait_for_url("**metric=csat**")
+
+    # then the address carries it, the links to other pages carry the shared filters only,
+    expect(page.locator("#overview-trend")).to_contain_text("CSAT by week")
+    channels_link = page.locator("#nav-channels").get_attribute("href")
+    assert channels_link.startswith("/dashboards/channels?start=") and "metric" not in channels_link
+    # reloading the shared address shows CSAT again,
+    page.reload()
+    expect(page.locator("#overview-trend")).to_contain_text("CSAT by week")
+    # and Back returns to the previous filters
+    page.go_back()
+    expect(page.locator("#overview-trend")).to_contain_text("NPS by week")
+    assert page.cx_errors == []
+
+
+def test_channels_page_matches_the_api_by_channel(page, cx_server):
+    _open(page, cx_server, f"channels?{_period()}&metric=nps")
+    api = _api(page, cx_server, f"metrics/summary?metric=nps&group_by=channel&{_period()}")
+    expected = {g["label"]: g["score"] for g in api["groups"]}
+    dots = _figure(page, "channels-consistency")[0]
+    shown = {label.split(" (n=")[0]: x for label, x in zip(dots["y"], dots["x"], strict=True)}
+    assert shown == pytest.approx(expected)
+    assert page.locator(".js-plotly-plot").count() == 3
+    assert page.cx_errors == []
+
+
+def test_automation_page_matches_the_api_and_flags_chat(page, cx_server):
+    _open(page, cx_server, f"automation?{_period()}&metric=csat")
+    api = _api(
+        page,
+        cx_server,
+        f"metrics/summary?metric=csat&group_by=handled_by&channel=chat&{_period()}",
+    )
+    expected = {g["key"]: g["score"] for g in api["groups"]}
+    traces = {
+        t["name"]: dict(zip(t["x"], t["y"], strict=True))
+        for t in _figure(page, "automation-outcomes")
+    }
+    assert traces["AI"]["Chat"] == pytest.approx(expected["ai"])
+    assert traces["Human"]["Chat"] == pytest.approx(expected["human"])
+    assert "Over-automation risk" in page.locator("#automation-flags").inner_text()
+    assert page.cx_errors == []
+
+
+def test_voice_page_lists_comments_and_themes(page, cx_server):
+    _open(page, cx_server, f"voice?{_period()}")
+    api = _api(
+        page, cx_server, f"metrics/summary?metric=csat&channel=chat&handled_by=ai&{_period()}"
+    )
+    caption = page.locator("#voice-caption").inner_text()
+    # every AI-handled chat answer carried a comment: the listing counts them all
+    assert f"of {api['groups'][0]['n']} comments" in caption
+    assert "chatbot" in page.locator("#voice-comments").inner_text()
+    assert page.cx_errors == []
+
+
+def test_goals_page_matches_the_goal_progress_api(page, cx_server, data):
+    _open(page, cx_server, f"goals?as_of={today().isoformat()}")
+    api = _api(page, cx_server, f"goals/{data['goal'].pk}/progress?as_of={today().isoformat()}")
+    cell = page.locator('#goals-table td[data-dash-column="value"]').first.inner_text()
+    assert cell == f"{api['value']:.1f}%"
+    n = page.locator('#goals-table td[data-dash-column="n"]').first.inner_text()
+    assert int(n) == api["n"]
+    assert page.cx_errors == []
+
+
+def test_incentives_page_matches_the_attainment_api(page, cx_server, data):
+    _open(page, cx_server, f"incentives?as_of={today().isoformat()}")
+    api = _api(
+        page,
+        cx_server,
+        f"incentive-plans/{data['plan'].pk}/attainment?as_of={today().isoformat()}",
+    )
+    paid = page.locator('#incentives-plans td[data-dash-column="paid"]').first.inner_text()
+    assert paid == f"{api['paid_pct']:.1f}%"
+    assert page.locator(".js-plotly-plot").count() == 3
+    assert page.cx_errors == []
