@@ -52,36 +52,6 @@ def browser():
 
 
 @pytest.fixture
-def cx_server(transactional_db):
-    """Like pytest-django's live_server, except on in-memory SQLite: there every request thread
-    shares one connection, and Dash's parallel callbacks would deadlock on it, so requests
-    are served one at a time (PostgreSQL keeps the threaded server)."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.servers.basehttp import WSGIServer
-    from django.db import connections
-    from django.test.testcases import LiveServerThread
-
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-
-    class SerialWSGIServer(WSGIServer):
-        def __init__(self, *args, connections_override=None, **kwargs):
-            super().__init__(*args, **kwargs)
-
-    class Thread(LiveServerThread):
-        server_class = SerialWSGIServer if shared else LiveServerThread.server_class
-
-    thread = Thread("localhost", StaticFilesHandler, connections_override=shared)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    thread.url = f"http://localhost:{thread.port}"
-    yield thread
-    thread.terminate()
-
-
-@pytest.fixture
 def data(transactional_db, executive, lead):
     respond([10] * 30 + [6] * 10, ago=2, metric="nps", channel="web")
     respond([9] * 20 + [2] * 25, ago=3, metric="nps", channel="chat")
@@ -118,10 +88,10 @@ def data(transactional_db, executive, lead):
 
 
 @pytest.fixture
-def page(browser, cx_server, data):
+def page(browser, live_server, data):
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    page.goto(f"{cx_server.url}/accounts/login/?next=/dashboards/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/dashboards/")
     page.fill("input[name=username]", "exec")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
@@ -134,14 +104,14 @@ def page(browser, cx_server, data):
     context.close()
 
 
-def _open(page, cx_server, path):
-    page.goto(f"{cx_server.url}/dashboards/{path}")
+def _open(page, live_server, path):
+    page.goto(f"{live_server.url}/dashboards/{path}")
     page.wait_for_selector(GRAPH, timeout=20_000)
     page.wait_for_load_state("networkidle")
 
 
-def _api(page, cx_server, path):
-    response = page.request.get(f"{cx_server.url}/api/v1/{path}")
+def _api(page, live_server, path):
+    response = page.request.get(f"{live_server.url}/api/v1/{path}")
     assert response.ok, response.text()
     return response.json()
 
@@ -159,22 +129,22 @@ def _period():
     return f"start={(end - timedelta(days=6)).isoformat()}&end={end.isoformat()}"
 
 
-def test_an_anonymous_visit_is_sent_to_the_login_page(browser, cx_server, transactional_db):
+def test_an_anonymous_visit_is_sent_to_the_login_page(browser, live_server, transactional_db):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{cx_server.url}/dashboards/channels")
+    page.goto(f"{live_server.url}/dashboards/channels")
     assert "/accounts/login/" in page.url
     assert page.locator("input[name=password]").count() == 1
     context.close()
 
 
-def test_overview_cards_match_the_api(page, cx_server):
+def test_overview_cards_match_the_api(page, live_server):
     # when the overview is opened for the last 7 days
-    _open(page, cx_server, f"?{_period()}")
+    _open(page, live_server, f"?{_period()}")
 
     # then each card shows the API's figure for the same filters, and all four graphs drew
     for metric in ("nps", "csat"):
-        api = _api(page, cx_server, f"metrics/summary?metric={metric}&{_period()}")
+        api = _api(page, live_server, f"metrics/summary?metric={metric}&{_period()}")
         card = page.locator(f"#kpi-{metric}")
         assert float(card.get_attribute("data-score")) == pytest.approx(api["groups"][0]["score"])
         assert int(card.get_attribute("data-n")) == api["groups"][0]["n"]
@@ -182,9 +152,9 @@ def test_overview_cards_match_the_api(page, cx_server):
     assert page.cx_errors == []
 
 
-def test_a_filter_change_updates_the_url_and_a_shared_url_reloads_it(page, cx_server):
+def test_a_filter_change_updates_the_url_and_a_shared_url_reloads_it(page, live_server):
     # given the overview
-    _open(page, cx_server, f"?{_period()}")
+    _open(page, live_server, f"?{_period()}")
 
     # when the metric is switched to CSAT
     page.locator('button[id*=\'"name":"metric"\'][id*=\'"page":"overview"\']').click()
@@ -204,9 +174,9 @@ def test_a_filter_change_updates_the_url_and_a_shared_url_reloads_it(page, cx_se
     assert page.cx_errors == []
 
 
-def test_channels_page_matches_the_api_by_channel(page, cx_server):
-    _open(page, cx_server, f"channels?{_period()}&metric=nps")
-    api = _api(page, cx_server, f"metrics/summary?metric=nps&group_by=channel&{_period()}")
+def test_channels_page_matches_the_api_by_channel(page, live_server):
+    _open(page, live_server, f"channels?{_period()}&metric=nps")
+    api = _api(page, live_server, f"metrics/summary?metric=nps&group_by=channel&{_period()}")
     expected = {g["label"]: g["score"] for g in api["groups"]}
     dots = _figure(page, "channels-consistency")[0]
     shown = {label.split(" (n=")[0]: x for label, x in zip(dots["y"], dots["x"], strict=True)}
@@ -215,11 +185,11 @@ def test_channels_page_matches_the_api_by_channel(page, cx_server):
     assert page.cx_errors == []
 
 
-def test_automation_page_matches_the_api_and_flags_chat(page, cx_server):
-    _open(page, cx_server, f"automation?{_period()}&metric=csat")
+def test_automation_page_matches_the_api_and_flags_chat(page, live_server):
+    _open(page, live_server, f"automation?{_period()}&metric=csat")
     api = _api(
         page,
-        cx_server,
+        live_server,
         f"metrics/summary?metric=csat&group_by=handled_by&channel=chat&{_period()}",
     )
     expected = {g["key"]: g["score"] for g in api["groups"]}
@@ -233,10 +203,10 @@ def test_automation_page_matches_the_api_and_flags_chat(page, cx_server):
     assert page.cx_errors == []
 
 
-def test_voice_page_lists_comments_and_themes(page, cx_server):
-    _open(page, cx_server, f"voice?{_period()}")
+def test_voice_page_lists_comments_and_themes(page, live_server):
+    _open(page, live_server, f"voice?{_period()}")
     api = _api(
-        page, cx_server, f"metrics/summary?metric=csat&channel=chat&handled_by=ai&{_period()}"
+        page, live_server, f"metrics/summary?metric=csat&channel=chat&handled_by=ai&{_period()}"
     )
     caption = page.locator("#voice-caption").inner_text()
     # every AI-handled chat answer carried a comment: the listing counts them all
@@ -245,9 +215,9 @@ def test_voice_page_lists_comments_and_themes(page, cx_server):
     assert page.cx_errors == []
 
 
-def test_goals_page_matches_the_goal_progress_api(page, cx_server, data):
-    _open(page, cx_server, f"goals?as_of={today().isoformat()}")
-    api = _api(page, cx_server, f"goals/{data['goal'].pk}/progress?as_of={today().isoformat()}")
+def test_goals_page_matches_the_goal_progress_api(page, live_server, data):
+    _open(page, live_server, f"goals?as_of={today().isoformat()}")
+    api = _api(page, live_server, f"goals/{data['goal'].pk}/progress?as_of={today().isoformat()}")
     cell = page.locator('#goals-table td[data-dash-column="value"]').first.inner_text()
     assert cell == f"{api['value']:.1f}%"
     n = page.locator('#goals-table td[data-dash-column="n"]').first.inner_text()
@@ -255,11 +225,11 @@ def test_goals_page_matches_the_goal_progress_api(page, cx_server, data):
     assert page.cx_errors == []
 
 
-def test_incentives_page_matches_the_attainment_api(page, cx_server, data):
-    _open(page, cx_server, f"incentives?as_of={today().isoformat()}")
+def test_incentives_page_matches_the_attainment_api(page, live_server, data):
+    _open(page, live_server, f"incentives?as_of={today().isoformat()}")
     api = _api(
         page,
-        cx_server,
+        live_server,
         f"incentive-plans/{data['plan'].pk}/attainment?as_of={today().isoformat()}",
     )
     paid = page.locator('#incentives-plans td[data-dash-column="paid"]').first.inner_text()
