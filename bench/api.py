@@ -37,6 +37,7 @@ from pathlib import Path
 
 import orjson
 import psycopg
+from psycopg.types.json import Jsonb
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -48,6 +49,10 @@ COLUMNS = (
     "source_id, external_id, metric, score, channel_id, department_id, occurred_at, day, "
     "received_at, handled_by, agent_ref, customer_ref, comment, sentiment, attributes"
 )
+COPY_TYPES = [
+    *("int8", "varchar", "varchar", "float8", "int8", "int8", "timestamptz", "date"),
+    *("timestamptz", "varchar", "varchar", "varchar", "text", "float8", "jsonb"),
+]
 CHANNELS = ["web", "app", "phone", "chat", "email", "store", "social"]
 DEPARTMENTS = ["support", "product", "stores", "billing", "logistics"]
 RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -250,13 +255,16 @@ def copy_rows(url: str, rows: list[dict], *, indexed: bool) -> float:
                     row["customer_id"],
                     row.get("comment", ""),
                     None,
-                    orjson.dumps(row["attributes"]).decode(),
+                    Jsonb(row["attributes"], dumps=orjson.dumps),
                 )
             )
         started = time.perf_counter()
         with conn.cursor() as cursor:
             for start in range(0, len(tuples), BATCH):
-                with cursor.copy(f"COPY bench_scratch ({COLUMNS}) FROM STDIN") as copy:
+                # Binary format, as the ingest path itself: the fastest COPY psycopg offers.
+                sql = f"COPY bench_scratch ({COLUMNS}) FROM STDIN (FORMAT BINARY)"
+                with cursor.copy(sql) as copy:
+                    copy.set_types(COPY_TYPES)
                     for values in tuples[start : start + BATCH]:
                         copy.write_row(values)
                 conn.commit()

@@ -179,7 +179,7 @@ def _load(upto: int, have: int, today) -> int:  # type: ignore[no-untyped-def]
         # Rows arrive in time order in production, so a day's rows sit on few pages; generated
         # rows have random days. CLUSTER restores the arrival order (else every refresh reads
         # its days' rows from pages spread over the whole table).
-        cursor.execute(f"CLUSTER {table} USING response_day_source_idx")
+        cursor.execute(f"CLUSTER {table} USING response_day_metric_idx")
         cursor.execute(f"VACUUM ANALYZE {table}")
     return have
 

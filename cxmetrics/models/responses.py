@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Round
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from .choices import SCORE_RANGES, HandledBy, Metric
@@ -14,7 +14,8 @@ from .org import Channel, Department, Source
 
 def _score_rule(metric: str, low: int, high: int, whole: bool) -> Q:
     rule = Q(metric=metric, score__gte=low, score__lte=high)
-    return rule & Q(score=Round("score")) if whole else rule
+    # FLOOR of a double stays a double in SQL; ROUND would cast every row to numeric.
+    return rule & Q(score=Floor("score")) if whole else rule
 
 
 class Response(models.Model):
@@ -28,18 +29,36 @@ class Response(models.Model):
     """
 
     # No single-column indexes on the foreign keys: every query reaches responses through the
-    # composite indexes below (source through the unique key), and each index costs ingest speed.
+    # indexes below (source through the unique key), and each index costs ingest speed.
+    # No database-level foreign keys either (db_constraint=False), as usual for a fact table:
+    # PostgreSQL checks each row's three keys with a per-row trigger that also row-locks the
+    # parent, which cost a third of the bulk-insert time. Integrity holds without them: ingest
+    # writes only ids it has just read from these tables (cxmetrics.ingest.validate), and
+    # deleting a source, channel or department that has responses is refused (PROTECT, in Django).
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="responses", db_index=False
+        Source,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        db_index=False,
+        db_constraint=False,
     )
+    # COLLATE "C" on PostgreSQL (migration 0004): keep it if this field is ever altered.
     external_id = models.CharField(max_length=255)
     metric = models.CharField(max_length=10, choices=Metric.choices)
     score = models.FloatField()
     channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, related_name="responses", db_index=False
+        Channel,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        db_index=False,
+        db_constraint=False,
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="responses", db_index=False
+        Department,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        db_index=False,
+        db_constraint=False,
     )
     occurred_at = models.DateTimeField()
     day = models.DateField(help_text="Date of occurred_at in the organisation's time zone.")
@@ -74,11 +93,11 @@ class Response(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["metric", "day", "channel"], name="response_metric_day_ch_idx"),
-            models.Index(
-                fields=["metric", "day", "department"], name="response_metric_day_dep_idx"
-            ),
-            models.Index(fields=["day", "source"], name="response_day_source_idx"),
+            # One index serves every raw read by date (rollup refresh and rebuild by day, comments
+            # and listings over a date range, with or without a metric); rows by source go
+            # through the unique key. Each further index cost about 1 us of server CPU per
+            # ingested row (bench/api.py).
+            models.Index(fields=["day", "metric"], name="response_day_metric_idx"),
             # Comments still to score: tiny, so the per-minute catch-up never scans the table.
             models.Index(
                 fields=["id"],

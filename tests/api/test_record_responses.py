@@ -113,6 +113,24 @@ def test_concurrent_batches_with_the_same_ids_store_each_id_once(org_committed):
     assert sum(r.accepted + r.duplicates for r in results) == 800
 
 
+@pytest.mark.postgres
+def test_a_key_stored_after_the_look_up_falls_back_to_the_race_free_path(org, monkeypatch):
+    # given a stored response, and a look-up that misses it (as when a concurrent batch
+    # commits the same external_id between the look-up and the COPY)
+    from cxmetrics.services import ingest
+
+    record_responses(source=source(), items=[make_item(external_id="late")])
+    monkeypatch.setattr(ingest, "_stored_external_ids", lambda *args: set())
+    # when a batch sends it again with a new one
+    result = record_responses(
+        source=source(), items=[make_item(external_id="late"), make_item(external_id="new")]
+    )
+    # then the refused COPY left nothing behind and the batch is counted right
+    assert (result.accepted, result.duplicates) == (1, 1)
+    assert sorted(Response.objects.values_list("external_id", flat=True)) == ["late", "new"]
+    assert Response.objects.get(external_id="new").pk in result.accepted_ids
+
+
 @pytest.fixture
 def org_committed(transactional_db):
     from django.core.management import call_command
