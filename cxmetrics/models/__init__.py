@@ -3,7 +3,7 @@
 from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
 from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
 from .org import ApiKey, Channel, Department, Source, hash_api_key
-from .responses import DailyRollup, DirtyBucket, Response
+from .responses import DailyRollup, DirtyBucket, Response, RollupDelta
 
 __all__ = [
     "SCORE_RANGES",
@@ -22,6 +22,7 @@ __all__ = [
     "PlanComponent",
     "Response",
     "Role",
+    "RollupDelta",
     "Source",
     "SourceKind",
     "hash_api_key",

@@ -1,4 +1,4 @@
-"""Store validated responses idempotently and mark their rollup buckets dirty.
+"""Store validated responses idempotently, with their rollup deltas (updates: dirty marks).
 
 `ingest_items` is the whole write path of the API: validate a batch item by item
 (cxmetrics.ingest.validate), then `record_responses` (or `update_responses` for vendor update
@@ -25,6 +25,7 @@ from cxmetrics.ingest.types import BatchOutcome, IngestResult, ResponseIn
 from cxmetrics.ingest.validate import IngestContext, validate_items
 from cxmetrics.models import Channel, Department, DirtyBucket, Metric, Response, Source
 from cxmetrics.redaction import redact
+from cxmetrics.services import rollup_deltas
 
 logger = logging.getLogger(__name__)
 
@@ -102,19 +103,23 @@ _STAGING_DDL = (
 )
 
 
+def _deltas_cte() -> tuple[str, tuple]:
+    """The CTE `deltas` (and its params) that appends the rollup deltas of the rows returned by
+    the CTE `inserted` (which must return `rollup_deltas.RESPONSE_COLUMNS`): one row per bucket,
+    the sums computed in SQL from the new rows, which are never read back. Append-only, so
+    concurrent ingests never wait on each other here."""
+    sql, params = rollup_deltas.deltas_from("inserted")
+    return f"deltas AS ({sql})", params
+
+
 def _insert_postgresql(
     source_id: int, items: Sequence[ResponseIn], now: datetime, *, nested: bool
 ) -> dict:
-    """COPY `items` to the staging table, move the new ones into the responses table and mark
-    their rollup buckets dirty, in one statement. Returns {external_id: id} of inserted rows.
-
-    The dirty marks are the set-based equivalent of `mark_dirty` (same upsert of marked_at,
-    same sorted lock order): with backfills a 10,000-item batch touches thousands of buckets,
-    and building them as model instances cost several times the insert itself.
-    """
+    """COPY `items` to the staging table, move the new ones into the responses table and append
+    their rollup deltas, in one statement. Returns {external_id: id} of inserted rows."""
     table = Response._meta.db_table
-    dirty = DirtyBucket._meta.db_table
-    bucket = "day, metric, channel_id, department_id, handled_by, source_id"
+    returned = ", ".join(rollup_deltas.RESPONSE_COLUMNS)
+    deltas, params = _deltas_cte()
     with connection.cursor() as cursor:
         cursor.execute(_STAGING_DDL)
         if nested:
@@ -125,19 +130,15 @@ def _insert_postgresql(
             for item in items:
                 write(_row(source_id, item, now))
         cursor.execute(
-            # Sorted, so concurrent batches lock their unique keys (and their dirty marks) in
-            # one order and cannot deadlock.
+            # Sorted, so concurrent batches lock their unique keys in one order and cannot
+            # deadlock.
             f"WITH inserted AS ("
             f"  INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {_STAGING} "
             '   ORDER BY external_id COLLATE "C" '
             "   ON CONFLICT (source_id, external_id) DO NOTHING "
-            f"  RETURNING id, external_id, {bucket}"
-            "), marked AS ("
-            f"  INSERT INTO {dirty} ({bucket}, marked_at) "
-            f"  SELECT DISTINCT {bucket}, %s::timestamptz FROM inserted ORDER BY {bucket} "
-            f"  ON CONFLICT ({bucket}) DO UPDATE SET marked_at = EXCLUDED.marked_at"
-            ") SELECT id, external_id FROM inserted",
-            [now],
+            f"  RETURNING external_id, {returned}"
+            f"), {deltas} SELECT id, external_id FROM inserted",
+            params,
         )
         return {external_id: pk for pk, external_id in cursor.fetchall()}
 
@@ -173,20 +174,11 @@ def _first_occurrences(items: Sequence[ResponseIn]) -> list[ResponseIn]:
     return unique
 
 
-def _bucket(item: ResponseIn, source_id: int) -> tuple:
-    return (
-        item.day or local_day(item.occurred_at),
-        item.metric,
-        item.channel_id,
-        item.department_id,
-        item.handled_by,
-        source_id,
-    )
-
-
 def mark_dirty(keys: set[tuple]) -> None:
     """Mark rollup buckets (day, metric, channel_id, department_id, handled_by, source_id).
 
+    For changes that are not purely additive (stored rows updated or deleted); new rows and
+    first sentiment scores append rollup deltas instead (`services.rollup_deltas`).
     Call inside the transaction that changed the buckets' responses. Marks are upserted in
     sorted order, so concurrent ingests lock them in the same order and cannot deadlock.
     """
@@ -219,10 +211,11 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     """Store `items` for `source` in one transaction; already-stored external_ids are skipped.
 
     Duplicates (same source and external_id, stored before or earlier in the same batch, where
-    the first occurrence wins) are counted, not stored. The touched rollup buckets are marked
-    dirty in the same transaction, and sentiment scoring (of the accepted rows with a comment)
-    and the rollup refresh are queued once it commits. On PostgreSQL the rows travel by COPY
-    (about 5x faster than multi-row INSERTs); elsewhere by multi-row INSERT ... ON CONFLICT.
+    the first occurrence wins) are counted, not stored. The rollup deltas of the new rows (one
+    per bucket) are appended in the same transaction, and sentiment scoring (of the accepted
+    rows with a comment) and the rollup refresh are queued once it commits. On PostgreSQL the
+    rows travel by COPY (about 5x faster than multi-row INSERTs); elsewhere by multi-row
+    INSERT ... ON CONFLICT.
     """
     naive = [item.external_id for item in items if item.occurred_at.utcoffset() is None]
     if naive:
@@ -232,13 +225,13 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     nested = connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # Marks the dirty buckets itself, in the same statement.
+            # Appends the rollup deltas itself, in the same statement.
             inserted = _insert_postgresql(source.pk, unique, now, nested=nested)
             accepted_items = [item for item in unique if item.external_id in inserted]
         else:
             inserted = _insert_portable(source.pk, unique, now)
             accepted_items = [item for item in unique if item.external_id in inserted]
-            mark_dirty({_bucket(item, source.pk) for item in accepted_items})
+            rollup_deltas.append_deltas(response_ids=list(inserted.values()))
         ids = tuple(inserted.values())
         commented = tuple(inserted[item.external_id] for item in accepted_items if item.comment)
         if commented:
@@ -385,7 +378,7 @@ def _enqueue_refresh() -> None:
 def _publish(task, *args) -> None:  # type: ignore[no-untyped-def]
     """Queue a task (called from `transaction.on_commit`, like Celery's `delay_on_commit`).
 
-    A broker outage is logged, never raised: the rows and their dirty marks are committed, the
+    A broker outage is logged, never raised: the rows and their rollup deltas are committed, the
     request must still answer 201, and the periodic tasks catch up from the database
     (`score_pending_sentiment`, `refresh_dirty_rollups`). Only the task name is logged, never
     the arguments. `delay_on_commit` itself is not used because it lets the broker error

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.db import connection, transaction
 
-from cxmetrics.models import DirtyBucket, Response, Source
+from cxmetrics.models import DirtyBucket, Response, RollupDelta, Source
 from cxmetrics.services.ingest import record_responses, update_responses
 from tests.factories import make_item
 
@@ -53,13 +53,15 @@ def test_batches_in_one_outer_transaction_are_counted_separately(org):
     assert Response.objects.count() == 3
 
 
-def test_buckets_are_marked_dirty_in_the_same_transaction(org):
+def test_rollup_deltas_are_appended_in_the_same_transaction(org):
     # given
     items = [make_item(channel="chat"), make_item(channel="web"), make_item(channel="web")]
     # when
     record_responses(source=source(), items=items)
-    # then
-    assert DirtyBucket.objects.count() == 2
+    # then one delta per bucket counts the new rows; no bucket needs a recompute
+    deltas = RollupDelta.objects.values_list("channel__slug", "n", "promoters")
+    assert sorted(deltas) == [("chat", 1, 1), ("web", 2, 2)]
+    assert not DirtyBucket.objects.exists()
 
 
 def test_naive_times_are_refused(org):
