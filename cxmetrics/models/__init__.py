@@ -3,7 +3,7 @@
 from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
 from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
 from .org import ApiKey, Channel, Department, Source, hash_api_key
-from .responses import DailyRollup, DirtyBucket, Response
+from .responses import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
 
 __all__ = [
     "SCORE_RANGES",
@@ -18,10 +18,12 @@ __all__ = [
     "HandledBy",
     "IncentivePlan",
     "Metric",
+    "NewRows",
     "PayoutStatement",
     "PlanComponent",
     "Response",
     "Role",
+    "RollupDelta",
     "Source",
     "SourceKind",
     "hash_api_key",

@@ -130,19 +130,9 @@ class Response(models.Model):
             raise ValidationError(errors)
 
 
-class DailyRollup(models.Model):
-    """Additive counts for one bucket; any grain is re-summed and any score recomputed exactly.
+class AdditiveCounts(models.Model):
+    """The additive columns of a bucket (`selectors.summary._raw_sums` computes them)."""
 
-    Sentiment columns count the comment sentiment (or the sent sentiment score) of the bucket's
-    responses, whatever their metric, so the sentiment figure reads every scored comment.
-    """
-
-    day = models.DateField()
-    metric = models.CharField(max_length=10, choices=Metric.choices)
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
     n = models.IntegerField(default=0)
     total = models.FloatField(default=0)
     total_sq = models.FloatField(default=0)
@@ -163,6 +153,24 @@ class DailyRollup(models.Model):
     negative = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(AdditiveCounts):
+    """Additive counts for one bucket; any grain is re-summed and any score recomputed exactly.
+
+    Sentiment columns count the comment sentiment (or the sent sentiment score) of the bucket's
+    responses, whatever their metric, so the sentiment figure reads every scored comment.
+    """
+
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "metric", "channel", "department", "handled_by", "source"],
@@ -173,6 +181,52 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.channel_id}/{self.department_id} n={self.n}"
+
+
+class RollupDelta(AdditiveCounts):
+    """What purely additive writes (new responses, first sentiment scores) add to a bucket.
+
+    Appended in the same transaction as the rows it counts, so "delta committed" means "its rows
+    committed"; the refresh adds pending deltas into DailyRollup and deletes them. Append-only:
+    several deltas per bucket, no unique key, no secondary index (ingest writes one row per
+    bucket per batch; the refresh claims the oldest by id). Signed, so a future subtractive
+    change may be expressed too.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", db_index=False)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    def __str__(self) -> str:
+        return f"delta {self.day} {self.metric} {self.channel_id}/{self.department_id} n={self.n}"
+
+
+class NewRows(models.Model):
+    """The ids of the responses one ingest batch inserted, whose rollup deltas are not computed.
+
+    Ingest appends one row per batch, in the transaction that inserts the responses: computing
+    thousands of per-bucket deltas while the integrator waits cost a third of the insert
+    itself, appending a list of ids almost nothing. The refresh turns pending rows into
+    `RollupDelta`s counting the responses as they were inserted
+    (`services.rollup_deltas.expand_new_rows`), so "new rows committed" still means "their
+    deltas are on their way", and a broker outage loses nothing.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    response_ids = models.JSONField(help_text="Ids of the responses the batch inserted.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "new rows"
+
+    def __str__(self) -> str:
+        return f"{len(self.response_ids)} new responses ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class DirtyBucket(models.Model):

@@ -1,4 +1,4 @@
-"""Store validated responses idempotently and mark their rollup buckets dirty.
+"""Store validated responses idempotently, with their rollup deltas (updates: dirty marks).
 
 `ingest_items` is the whole write path of the API: validate a batch item by item
 (cxmetrics.ingest.validate), then `record_responses` (or `update_responses` for vendor update
@@ -27,6 +27,7 @@ from cxmetrics.ingest.types import BatchOutcome, IngestResult, ResponseIn
 from cxmetrics.ingest.validate import IngestContext, validate_items
 from cxmetrics.models import Channel, Department, DirtyBucket, Metric, Response, Source
 from cxmetrics.redaction import redact
+from cxmetrics.services import rollup_deltas
 
 logger = logging.getLogger(__name__)
 
@@ -106,13 +107,12 @@ _STAGING_DDL = (
     "customer_ref varchar(64), comment text, sentiment double precision, attributes jsonb"
     ") ON COMMIT DELETE ROWS"
 )
-_BUCKET = "day, metric, channel_id, department_id, handled_by, source_id"
 
 
 def _insert_postgresql(
     source_id: int, items: Sequence[ResponseIn], now: datetime, *, nested: bool
 ) -> dict:
-    """Store the `items` not stored yet and mark their rollup buckets dirty.
+    """Store the `items` not stored yet.
 
     Returns {external_id: id} of the inserted rows. `items` have distinct external_ids.
     """
@@ -138,7 +138,6 @@ def _insert_postgresql(
             inserted = {item.external_id: pk for item, pk in zip(fresh, ids, strict=True)}
         except (IntegrityError, pg_errors.UniqueViolation):
             inserted = _insert_via_staging(cursor, source_id, fresh, ids, now, nested=nested)
-        _mark_inserted(cursor, list(inserted.values()), now)
         return inserted
 
 
@@ -192,22 +191,6 @@ def _insert_via_staging(cursor, source_id, items, ids, now, *, nested: bool) -> 
     return inserted
 
 
-def _mark_inserted(cursor, ids: list[int], now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """Mark the buckets of the just-inserted rows `ids` dirty: the set-based equivalent of
-    `mark_dirty` (same upsert of marked_at, same sorted lock order)."""
-    if not ids:
-        return
-    table = Response._meta.db_table
-    dirty = DirtyBucket._meta.db_table
-    cursor.execute(
-        f"INSERT INTO {dirty} ({_BUCKET}, marked_at) "
-        f"SELECT DISTINCT {_BUCKET}, %s::timestamptz FROM {table} WHERE id = ANY(%s) "
-        f"ORDER BY {_BUCKET} "
-        f"ON CONFLICT ({_BUCKET}) DO UPDATE SET marked_at = EXCLUDED.marked_at",
-        [now, ids],
-    )
-
-
 def _insert_portable(source_id: int, items: Sequence[ResponseIn], now: datetime) -> dict:
     inserted: dict[str, int] = {}
     adapt = connection.ops.adapt_datetimefield_value
@@ -240,20 +223,11 @@ def _first_occurrences(items: Sequence[ResponseIn]) -> list[ResponseIn]:
     return unique
 
 
-def _bucket(item: ResponseIn, source_id: int) -> tuple:
-    return (
-        item.day or local_day(item.occurred_at),
-        item.metric,
-        item.channel_id,
-        item.department_id,
-        item.handled_by,
-        source_id,
-    )
-
-
 def mark_dirty(keys: set[tuple]) -> None:
     """Mark rollup buckets (day, metric, channel_id, department_id, handled_by, source_id).
 
+    For changes that are not purely additive (stored rows updated or deleted); new rows and
+    first sentiment scores append rollup deltas instead (`services.rollup_deltas`).
     Call inside the transaction that changed the buckets' responses. Marks are upserted in
     sorted order, so concurrent ingests lock them in the same order and cannot deadlock.
     """
@@ -286,10 +260,11 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     """Store `items` for `source` in one transaction; already-stored external_ids are skipped.
 
     Duplicates (same source and external_id, stored before or earlier in the same batch, where
-    the first occurrence wins) are counted, not stored. The touched rollup buckets are marked
-    dirty in the same transaction, and sentiment scoring (of the accepted rows with a comment)
-    and the rollup refresh are queued once it commits. On PostgreSQL the rows travel by COPY
-    (about 5x faster than multi-row INSERTs); elsewhere by multi-row INSERT ... ON CONFLICT.
+    the first occurrence wins) are counted, not stored. The rollup deltas of the new rows (one
+    per bucket) are appended in the same transaction, and sentiment scoring (of the accepted
+    rows with a comment) and the rollup refresh are queued once it commits. On PostgreSQL the
+    rows travel by COPY (about 5x faster than multi-row INSERTs); elsewhere by multi-row
+    INSERT ... ON CONFLICT.
     """
     naive = [item.external_id for item in items if item.occurred_at.utcoffset() is None]
     if naive:
@@ -299,14 +274,14 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     nested = connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # Marks the dirty buckets itself.
             inserted = _insert_postgresql(source.pk, unique, now, nested=nested)
             accepted_items = [item for item in unique if item.external_id in inserted]
         else:
             inserted = _insert_portable(source.pk, unique, now)
             accepted_items = [item for item in unique if item.external_id in inserted]
-            mark_dirty({_bucket(item, source.pk) for item in accepted_items})
         ids = tuple(inserted.values())
+        if ids:
+            rollup_deltas.record_new_rows(ids)
         commented = tuple(inserted[item.external_id] for item in accepted_items if item.comment)
         if commented:
             transaction.on_commit(lambda: _enqueue_sentiment(commented))
@@ -452,7 +427,7 @@ def _enqueue_refresh() -> None:
 def _publish(task, *args) -> None:  # type: ignore[no-untyped-def]
     """Queue a task (called from `transaction.on_commit`, like Celery's `delay_on_commit`).
 
-    A broker outage is logged, never raised: the rows and their dirty marks are committed, the
+    A broker outage is logged, never raised: the rows and their rollup deltas are committed, the
     request must still answer 201, and the periodic tasks catch up from the database
     (`score_pending_sentiment`, `refresh_dirty_rollups`). Only the task name is logged, never
     the arguments. `delay_on_commit` itself is not used because it lets the broker error

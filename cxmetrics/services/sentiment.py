@@ -1,38 +1,51 @@
-"""Score the sentiment of stored comments and mark their rollup buckets dirty."""
+"""Score the sentiment of stored comments and append the rollup deltas of the new scores."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from cxmetrics.models import Response
 from cxmetrics.sentiment import get_scorer
+from cxmetrics.services.rollup_deltas import SENTIMENT_COLUMNS, append_deltas
 
 BATCH_SIZE = 1000
-_BUCKET = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
 
 
 def _unscored():
     return Response.objects.filter(sentiment__isnull=True).exclude(comment="")
 
 
-def _score_batch(rows: list[tuple[int, str]]) -> int:
-    """Score `rows` (pk, comment) and store them in one transaction. Returns rows stored."""
-    from cxmetrics.services.ingest import mark_dirty
+def _store_scores(scores: list[tuple[int, float]]) -> list[int]:
+    """Set (pk, sentiment) on the rows still unscored, in one UPDATE ... FROM (VALUES ...): a
+    concurrent run or a sent sentiment is never overwritten. Returns the pks it updated."""
+    table = connection.ops.quote_name(Response._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(scores))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # VALUES columns are column1, column2 in both PostgreSQL and SQLite.
+            f"UPDATE {table} SET sentiment = v.column2 FROM (VALUES {values}) AS v "
+            f"WHERE {table}.id = v.column1 AND {table}.sentiment IS NULL "
+            f"AND {table}.comment <> '' RETURNING {table}.id",
+            [value for pair in scores for value in pair],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
+
+def _score_batch(rows: list[tuple[int, str]]) -> int:
+    """Score `rows` (pk, comment) and store them in one transaction, with the rollup deltas of
+    their sentiment (a null sentiment counts nothing, so the new score is purely additive).
+    Returns rows stored."""
     scores = get_scorer().score_many([comment for _, comment in rows])
-    objs = [
-        Response(pk=pk, sentiment=max(-1.0, min(1.0, round(score, 4))))
+    clamped = [
+        (pk, max(-1.0, min(1.0, round(score, 4))))
         for (pk, _), score in zip(rows, scores, strict=True)
     ]
-    pks = [pk for pk, _ in rows]
     with transaction.atomic():
-        # Only rows still unscored: a concurrent run or a sent sentiment is never overwritten.
-        stored = _unscored().bulk_update(objs, ["sentiment"], batch_size=BATCH_SIZE)
-        keys = Response.objects.filter(pk__in=pks).values_list(*_BUCKET).distinct()
-        mark_dirty(set(keys))
-    return stored
+        stored = _store_scores(clamped)
+        append_deltas(response_ids=stored, columns=SENTIMENT_COLUMNS)
+    return len(stored)
 
 
 def score_comments(
@@ -41,7 +54,7 @@ def score_comments(
     """Score the comments whose sentiment is still null: among `response_ids`, or all of them.
 
     Idempotent: scored rows (and responses whose source sent a sentiment) are skipped. Each
-    batch of `batch_size` is one transaction that also marks the batch's rollup buckets dirty,
+    batch of `batch_size` is one transaction that also appends the batch's rollup deltas,
     so an interrupted run leaves whole batches only. Returns how many were scored.
     Cost: the scorer (VADER: about 10k comments of 25 words per second per core) dominates.
     """

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from cxmetrics.models import DirtyBucket, Response
+from cxmetrics.models import DirtyBucket, Response, RollupDelta
 from tests.api.conftest import key_client
 
 URL = "/api/v1/responses"
@@ -147,7 +147,7 @@ def test_stored_rows_mark_their_buckets_dirty_and_reach_the_summary(
     (group,) = summary["groups"]
     assert (group["n"], group["promoters"], group["detractors"]) == (4, 2, 1)
     assert group["score"] == pytest.approx(25.0)
-    assert not DirtyBucket.objects.exists()
+    assert not DirtyBucket.objects.exists() and not RollupDelta.objects.exists()
 
 
 def test_comments_are_redacted_before_they_are_stored(api):

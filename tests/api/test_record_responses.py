@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.db import connection, transaction
 
-from cxmetrics.models import DirtyBucket, Response, Source
+from cxmetrics.models import DirtyBucket, NewRows, Response, RollupDelta, Source
 from cxmetrics.services.ingest import record_responses, update_responses
+from cxmetrics.services.rollup_deltas import expand_new_rows
 from tests.factories import make_item
 
 
@@ -53,13 +54,22 @@ def test_batches_in_one_outer_transaction_are_counted_separately(org):
     assert Response.objects.count() == 3
 
 
-def test_buckets_are_marked_dirty_in_the_same_transaction(org):
+def test_new_rows_are_noted_in_the_same_transaction_and_become_one_delta_per_bucket(org):
     # given
     items = [make_item(channel="chat"), make_item(channel="web"), make_item(channel="web")]
     # when
-    record_responses(source=source(), items=items)
-    # then
-    assert DirtyBucket.objects.count() == 2
+    result = record_responses(source=source(), items=items)
+    # then the batch's ids are noted; no bucket needs a recompute
+    assert list(NewRows.objects.values_list("response_ids", flat=True)) == [
+        list(result.accepted_ids)
+    ]
+    assert not DirtyBucket.objects.exists() and not RollupDelta.objects.exists()
+    # and expanded, they make one delta per bucket
+    with transaction.atomic():
+        assert expand_new_rows() == 1
+    deltas = RollupDelta.objects.values_list("channel__slug", "n", "promoters")
+    assert sorted(deltas) == [("chat", 1, 1), ("web", 2, 2)]
+    assert not NewRows.objects.exists()
 
 
 def test_naive_times_are_refused(org):

@@ -9,8 +9,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cxmetrics.models import DailyRollup, DirtyBucket
-from cxmetrics.services import rollups
+from cxmetrics.models import DailyRollup, DirtyBucket, NewRows, RollupDelta, Source
+from cxmetrics.services import rollup_deltas, rollups
+from cxmetrics.services.ingest import update_responses
 from tests.factories import make_responses
 
 
@@ -36,18 +37,31 @@ def test_rebuild_rollups_rebuilds_only_the_range(org, no_publish):
 
 
 @pytest.mark.django_db
-def test_rebuild_rollups_without_range_rebuilds_everything_and_clears_marks(org, no_publish):
-    # given
+def test_rebuild_rollups_without_range_rebuilds_everything_and_clears_pending_work(org, no_publish):
+    # given two new responses (pending new rows) and an updated one (a dirty mark)
     make_responses(scores=[9], occurred_at=_at(1))
     make_responses(scores=[3], occurred_at=_at(5))
-    assert DirtyBucket.objects.count() == 2
+    _update_score(_at(5), 4.0)
+    assert (NewRows.objects.count(), DirtyBucket.objects.count()) == (2, 1)
 
     # when
     call_command("rebuild_rollups", stdout=StringIO())
 
-    # then
-    assert DailyRollup.objects.count() == 2
-    assert not DirtyBucket.objects.exists()
+    # then the rebuild counted them all, and nothing is left to add a second time
+    assert not RollupDelta.objects.exists() and not DirtyBucket.objects.exists()
+    assert not NewRows.objects.exists()
+    assert rollups.refresh_all_dirty_rollups() == 0
+    assert sorted(DailyRollup.objects.values_list("n", "detractors")) == [(1, 0), (1, 1)]
+
+
+def _update_score(occurred_at: datetime, score: float) -> None:
+    """Re-send the stored response of `occurred_at` with a new score (a vendor update event)."""
+    from cxmetrics.models import Response
+    from tests.factories import make_item
+
+    row = Response.objects.get(occurred_at=occurred_at)
+    item = make_item(external_id=row.external_id, score=score, occurred_at=occurred_at)
+    update_responses(source=Source.objects.get(pk=row.source_id), items=[item])
 
 
 @pytest.mark.django_db
@@ -64,13 +78,41 @@ def test_rebuild_rollups_rejects_bad_dates(args, message):
 
 
 @pytest.mark.django_db
-def test_a_refresh_that_fails_midway_leaves_the_old_rollups_and_the_marks(
+def test_a_refresh_that_fails_midway_leaves_the_old_rollups_and_the_deltas(
     org, no_publish, monkeypatch
 ):
-    # given rolled-up data, then new responses for the same bucket
+    # given rolled-up data, then new responses for the same bucket (one pending batch)
     make_responses(scores=[9], occurred_at=_at(1))
     rollups.refresh_all_dirty_rollups()
     make_responses(scores=[2, 3], occurred_at=_at(1))
+
+    # when the refresh dies after adding the delta into the rollup, before deleting it
+    original = rollup_deltas._add_into_rollups
+
+    def add_then_crash(ids):
+        original(ids)
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(rollup_deltas, "_add_into_rollups", add_then_crash)
+    with pytest.raises(RuntimeError):
+        rollups.refresh_dirty_rollups()
+
+    # then nothing of the batch happened: the new rows are still pending, not even expanded
+    assert DailyRollup.objects.get().n == 1
+    assert (NewRows.objects.count(), RollupDelta.objects.count()) == (1, 0)
+    monkeypatch.undo()
+    assert rollups.refresh_all_dirty_rollups() == 2  # one batch of new rows, one delta
+    assert DailyRollup.objects.get().n == 3
+
+
+@pytest.mark.django_db
+def test_a_refresh_that_fails_midway_leaves_the_old_rollups_and_the_marks(
+    org, no_publish, monkeypatch
+):
+    # given rolled-up data, then a stored response updated (its bucket marked dirty)
+    make_responses(scores=[9], occurred_at=_at(1))
+    rollups.refresh_all_dirty_rollups()
+    _update_score(_at(1), 2.0)
 
     # when the refresh dies after deleting the old rollups, before writing the new ones
     def crash(responses, **kwargs):
@@ -81,11 +123,11 @@ def test_a_refresh_that_fails_midway_leaves_the_old_rollups_and_the_marks(
         rollups.refresh_dirty_rollups()
 
     # then nothing of the batch happened
-    assert DailyRollup.objects.get().n == 1
+    assert DailyRollup.objects.values_list("n", "promoters").get() == (1, 1)
     assert DirtyBucket.objects.count() == 1
     monkeypatch.undo()
     assert rollups.refresh_all_dirty_rollups() == 1
-    assert DailyRollup.objects.get().n == 3
+    assert DailyRollup.objects.values_list("n", "detractors").get() == (1, 1)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from cxmetrics.models import DailyRollup, DirtyBucket, Response
+from cxmetrics.models import DailyRollup, DirtyBucket, Response, RollupDelta
 from cxmetrics.sentiment import agreement, get_scorer, human_label, label, pearson_r
 from cxmetrics.services.rollups import refresh_all_dirty_rollups
 from cxmetrics.services.sentiment import score_comments
@@ -56,7 +56,7 @@ def test_the_scorer_is_replaceable_by_setting(org, no_publish):
 
 
 @pytest.mark.django_db
-def test_scoring_is_idempotent_and_marks_buckets_dirty(org, no_publish):
+def test_scoring_is_idempotent_and_appends_rollup_deltas(org, no_publish):
     # given two comments, one response without comment, rolled up before scoring
     make_responses(scores=[9, 2], comment="Brilliant help, thanks a lot")
     make_responses(scores=[7])
@@ -69,7 +69,10 @@ def test_scoring_is_idempotent_and_marks_buckets_dirty(org, no_publish):
 
     # then
     assert (first, again) == (2, 0)
-    assert DirtyBucket.objects.count() == 1
+    # one delta per batch and bucket, counting only what the scores add; no bucket is dirty
+    deltas = RollupDelta.objects.values_list("n", "sentiment_n", "positive", "commented")
+    assert list(deltas) == [(0, 1, 1, 0), (0, 1, 1, 0)]
+    assert not DirtyBucket.objects.exists()
     refresh_all_dirty_rollups()
     rollup = DailyRollup.objects.get()
     assert (rollup.sentiment_n, rollup.positive, rollup.commented, rollup.n) == (2, 2, 2, 3)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import OperationalError, ProgrammingError
 
 from cxmetrics.celery import app
-from cxmetrics.models import DailyRollup, DirtyBucket, Response
+from cxmetrics.models import DailyRollup, DirtyBucket, Response, RollupDelta
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
 from cxmetrics.tasks import pipeline
 from tests.factories import make_responses
@@ -71,7 +71,7 @@ def test_eager_mode_scores_and_refreshes_after_commit(org, django_capture_on_com
         pytest.skip("a broker is configured: tasks went to it (see test_worker.py)")
     assert not Response.objects.filter(sentiment__isnull=True).exists()
     assert Response.objects.first().sentiment_label == "positive"
-    assert not DirtyBucket.objects.exists()
+    assert not DirtyBucket.objects.exists() and not RollupDelta.objects.exists()
     assert metric_summary(metric="sentiment") == metric_summary_raw(metric="sentiment")
     assert DailyRollup.objects.get().positive == 2
 

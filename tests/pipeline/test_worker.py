@@ -16,7 +16,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from cxmetrics.celery import app
-from cxmetrics.models import DailyRollup, DirtyBucket, Response
+from cxmetrics.models import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
 from tests.factories import make_api_key
 from tests.pipeline.conftest import Worker, _test_database_url
@@ -60,9 +60,14 @@ def _send_beat_entries() -> None:
         app.send_task(settings.CELERY_BEAT_SCHEDULE[entry]["task"])
 
 
+def _pending_additions() -> int:
+    return RollupDelta.objects.count() + NewRows.objects.count()
+
+
 def _pipeline_idle() -> bool:
     unscored = Response.objects.filter(sentiment__isnull=True).exclude(comment="").exists()
-    return not unscored and not DirtyBucket.objects.exists()
+    pending = DirtyBucket.objects.exists() or _pending_additions() > 0
+    return not unscored and not pending
 
 
 def _wait_until_converged(*, seconds: float = 90, nudge_every: float = 10) -> None:
@@ -145,10 +150,10 @@ def test_broker_down_during_ingest_loses_nothing(fault_broker, api, tmp_path, ca
     # when the broker stops and more responses arrive
     fault_broker["stop"]()
     started = time.monotonic()
-    second = _post(api, _items("down", 20))  # still 201: rows and dirty marks are committed
+    second = _post(api, _items("down", 20))  # still 201: rows and their new-row notes committed
     third = _post(api, _items("down-again", 8))
     publish_seconds = time.monotonic() - started
-    assert DirtyBucket.objects.exists()
+    assert NewRows.objects.exists()
     assert caplog.text.count("Could not queue cxmetrics.tasks.refresh_dirty_rollups") == 2
 
     # and the broker comes back (empty: its queue was lost) and a worker starts
@@ -177,7 +182,7 @@ def _backend_waiting_on_rollups() -> int | None:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND query ILIKE %s",
-            ["%DELETE FROM%cxmetrics_dailyrollup%"],
+            ["%INSERT INTO%cxmetrics_dailyrollup%"],
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -204,7 +209,7 @@ def test_worker_killed_mid_refresh_leaves_no_partial_bucket(celery_worker_proces
     _wait_until_converged()
     before = sorted(DailyRollup.objects.values_list(*_ROLLUP_VALUES))
 
-    # and a refresh of a second batch stuck inside its transaction, after claiming its marks
+    # and a refresh of a second batch stuck inside its transaction, after claiming its deltas
     dsn = connection.settings_dict
     blocker = psycopg.connect(
         host=dsn["HOST"] or None, port=dsn["PORT"] or None, user=dsn["USER"],
@@ -214,7 +219,7 @@ def test_worker_killed_mid_refresh_leaves_no_partial_bucket(celery_worker_proces
     try:
         _post(api, _items("after", 16))
         stuck = _wait(_backend_waiting_on_rollups)
-        marks = DirtyBucket.objects.count()
+        pending = _pending_additions()
 
         # when the worker is killed outright
         celery_worker_process.stop(signal.SIGKILL)
@@ -222,12 +227,12 @@ def test_worker_killed_mid_refresh_leaves_no_partial_bucket(celery_worker_proces
         blocker.rollback()
         blocker.close()
 
-    # then its transaction rolls back: old rollups intact, dirty marks all still there
+    # then its transaction rolls back: old rollups intact, new rows and deltas all still there
     _wait(lambda: not _backend_alive(stuck))
     assert sorted(DailyRollup.objects.values_list(*_ROLLUP_VALUES)) == before
-    assert DirtyBucket.objects.count() == marks > 0
+    assert _pending_additions() == pending > 0
 
-    # and a new worker converges from the marks kept in the database
+    # and a new worker converges from the deltas kept in the database
     celery_worker_process.start()
     _send_beat_entries()
     _wait_until_converged()

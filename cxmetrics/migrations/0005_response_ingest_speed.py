@@ -26,7 +26,7 @@ def external_id_default_order(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cxmetrics", "0003_fewer_response_indexes"),
+        ("cxmetrics", "0004_rollup_delta"),
     ]
 
     operations = [
