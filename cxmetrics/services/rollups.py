@@ -28,11 +28,11 @@ for every bucket without a dirty mark. Why it holds under concurrency (PostgreSQ
   Deltas are locked before rollups in both paths, so appliers and recomputes rarely deadlock;
   a deadlock is retried the same way.
 * Marks: a writer upserts a bucket's mark in the same transaction as the rows, in sorted key
-  order (so two writers cannot deadlock). A refresh claims marks with `FOR UPDATE SKIP LOCKED` in its
-  snapshot: a mark held by an uncommitted writer is skipped, one upserted after the snapshot is
-  either new (invisible, so kept) or conflicts (serialization failure, retried); a writer that
-  upserts a mark the refresh has claimed waits and re-creates it once the refresh commits. So a
-  refresh only deletes marks whose rows its snapshot counted.
+  order (so two writers cannot deadlock). A refresh claims marks with `FOR UPDATE SKIP LOCKED`
+  in its snapshot: a mark held by an uncommitted writer is skipped, one upserted after the
+  snapshot is either new (invisible, so kept) or conflicts (serialization failure, retried); a
+  writer that upserts a mark the refresh has claimed waits and re-creates it once the refresh
+  commits. So a refresh only deletes marks whose rows its snapshot counted.
 * Rebuilds take an advisory lock exclusively, refreshes take it shared, both before their
   snapshot: a rebuild never interleaves with a refresh (so a long rebuild is not rolled back by
   one), while several refreshes run side by side on disjoint deltas and marks.
