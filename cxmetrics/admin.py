@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cxmetrics import models as m
 from cxmetrics.incentives import PayoutCurve, validate_weights
 from cxmetrics.services import goals as goal_services
+from cxmetrics.services.ingest import mark_dirty
 
 
 @admin.register(m.Department)
@@ -102,6 +104,28 @@ class ResponseAdmin(admin.ModelAdmin):
     @admin.display(description="comment")
     def short_comment(self, obj: m.Response) -> str:
         return obj.comment[:80] + ("…" if len(obj.comment) > 80 else "")
+
+    # Edits and deletes are not additive: they mark the touched rollup buckets (old and new)
+    # dirty in the same transaction, and the next refresh recomputes them from raw rows.
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            keys = set(m.Response.objects.filter(pk=obj.pk).values_list(*_BUCKET))
+            super().save_model(request, obj, form, change)
+            keys.add(tuple(getattr(obj, field) for field in _BUCKET))
+            mark_dirty(keys)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            mark_dirty({tuple(getattr(obj, field) for field in _BUCKET)})
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            mark_dirty(set(queryset.values_list(*_BUCKET)))
+            super().delete_queryset(request, queryset)
+
+
+_BUCKET = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
 
 
 @admin.register(m.DailyRollup)

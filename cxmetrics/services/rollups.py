@@ -8,8 +8,9 @@ computes (`_raw_sums`), in SQL, so a figure read from rollups equals the raw fig
 * `RollupDelta` rows (`services.rollup_deltas`): purely additive changes (new responses, first
   sentiment scores), appended in the transaction that wrote the rows. A refresh adds them into
   the rollups: its cost follows the new data, not the table.
-* `DirtyBucket` marks: any other change (a stored response updated). A refresh recomputes the
-  marked buckets from all their raw rows.
+* `DirtyBucket` marks: any other change (a stored response updated by `update_responses`, or
+  edited or deleted in the admin). A refresh recomputes the marked buckets from all their raw
+  rows.
 
 Invariant: rollup + pending deltas of a bucket = the raw sums of the bucket's committed rows,
 for every bucket without a dirty mark. Why it holds under concurrency (PostgreSQL):
@@ -26,12 +27,12 @@ for every bucket without a dirty mark. Why it holds under concurrency (PostgreSQ
   it double-count; the batch rolls back and is retried on a fresh snapshot (`_retrying`).
   Deltas are locked before rollups in both paths, so appliers and recomputes rarely deadlock;
   a deadlock is retried the same way.
-* Marks: ingest upserts a bucket's mark in the same transaction as the rows, in sorted key order
-  (so two ingests cannot deadlock). A refresh claims marks with `FOR UPDATE SKIP LOCKED` in its
-  snapshot: a mark held by an uncommitted writer is skipped, one upserted after the snapshot is
-  either new (invisible, so kept) or conflicts (serialization failure, retried); a writer that
-  upserts a mark the refresh has claimed waits and re-creates it once the refresh commits. So a
-  refresh only deletes marks whose rows its snapshot counted.
+* Marks: a writer upserts a bucket's mark in the same transaction as the rows, in sorted key
+  order (so two writers cannot deadlock). A refresh claims marks with `FOR UPDATE SKIP LOCKED`
+  in its snapshot: a mark held by an uncommitted writer is skipped, one upserted after the
+  snapshot is either new (invisible, so kept) or conflicts (serialization failure, retried); a
+  writer that upserts a mark the refresh has claimed waits and re-creates it once the refresh
+  commits. So a refresh only deletes marks whose rows its snapshot counted.
 * Rebuilds take an advisory lock exclusively, refreshes take it shared, both before their
   snapshot: a rebuild never interleaves with a refresh (so a long rebuild is not rolled back by
   one), while several refreshes run side by side on disjoint deltas and marks.
@@ -39,7 +40,8 @@ for every bucket without a dirty mark. Why it holds under concurrency (PostgreSQ
 The guarantees need the functions to run in their own transactions (as tasks and commands do);
 called inside an outer transaction they run in it, at its isolation level.
 On SQLite writers are serialised by the database and a transaction reads one snapshot; a write
-from a stale snapshot fails with "database is locked" and is retried, so the invariant holds.
+from a stale snapshot fails with "database is locked" and the task retries, so the invariant
+holds there too.
 tests/pipeline/test_rollup_races.py exercises the interleavings on PostgreSQL.
 """
 
@@ -130,16 +132,14 @@ def _batch(*, exclusive: bool, snapshot: bool) -> Iterator[None]:
 
 
 def _retrying(work: Callable[[], T]) -> T:
-    """Run `work` (one transaction) again after a serialization failure or a deadlock, or a
-    stale SQLite snapshot; other errors propagate, and so does the last failure."""
+    """Run `work` (one transaction) again after a PostgreSQL serialization failure or deadlock,
+    which roll back everything it did; other errors propagate, and so does the last failure
+    (the task's own retries then take over)."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             return work()
         except OperationalError as error:
-            cause = error.__cause__
-            transient = getattr(cause, "sqlstate", None) in _RETRY_SQLSTATES or (
-                connection.vendor == "sqlite" and "database is locked" in str(error)
-            )
+            transient = getattr(error.__cause__, "sqlstate", None) in _RETRY_SQLSTATES
             if not transient or attempt == _ATTEMPTS or connection.in_atomic_block:
                 raise
             time.sleep(random.uniform(0, 0.01 * 2**attempt))

@@ -19,8 +19,12 @@ def _unscored():
 
 def _store_scores(scores: list[tuple[int, float]]) -> list[int]:
     """Set (pk, sentiment) on the rows still unscored, in one UPDATE ... FROM (VALUES ...): a
-    concurrent run or a sent sentiment is never overwritten. Returns the pks it updated."""
+    concurrent run or a sent sentiment is never overwritten. Returns the pks it updated.
+
+    The values are sorted by pk, so two runs over the same rows lock them in one order (the
+    later one waits, then skips the rows the first scored) instead of deadlocking."""
     table = connection.ops.quote_name(Response._meta.db_table)
+    scores = sorted(scores)
     values = ", ".join(["(%s, %s)"] * len(scores))
     with connection.cursor() as cursor:
         cursor.execute(
