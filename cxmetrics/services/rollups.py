@@ -7,7 +7,9 @@ computes (`_raw_sums`), in SQL, so a figure read from rollups equals the raw fig
 
 * `RollupDelta` rows (`services.rollup_deltas`): purely additive changes (new responses, first
   sentiment scores), appended in the transaction that wrote the rows. A refresh adds them into
-  the rollups: its cost follows the new data, not the table.
+  the rollups: its cost follows the new data, not the table. Ingest appends only a `NewRows`
+  note (the ids it inserted); every refresh, recompute and rebuild first expands the notes it
+  sees into deltas, counting the rows as inserted (`rollup_deltas.expand_new_rows`).
 * `DirtyBucket` marks: any other change (a stored response updated by `update_responses`, or
   edited or deleted in the admin). A refresh recomputes the marked buckets from all their raw
   rows.
@@ -15,7 +17,11 @@ computes (`_raw_sums`), in SQL, so a figure read from rollups equals the raw fig
 Invariant: rollup + pending deltas of a bucket = the raw sums of the bucket's committed rows,
 for every bucket without a dirty mark. Why it holds under concurrency (PostgreSQL):
 
-* A delta commits with the rows it counts, so any snapshot sees a delta iff it sees its rows.
+* A delta (or a `NewRows` note) commits with the rows it counts, so any snapshot sees it iff it
+  sees its rows. A note's expansion reads the rows as inserted (a comment's score is its own
+  delta; other changes mark the bucket dirty), so when it runs does not change what it adds.
+  A recompute or rebuild expands every note its snapshot sees, waiting for (and then failing
+  to serialize with) a concurrent expander, before it deletes the deltas of its buckets.
 * Applying deltas (READ COMMITTED) never reads responses: it claims deltas with `FOR UPDATE
   SKIP LOCKED`, adds them with an upsert and deletes them in one transaction. Additions commute,
   so concurrent appliers on disjoint deltas are exact (the upsert waits for the other writer).
