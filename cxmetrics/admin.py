@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cxmetrics import models as m
 from cxmetrics.incentives import PayoutCurve, validate_weights
 from cxmetrics.services import goals as goal_services
-from cxmetrics.services.ingest import mark_dirty
+from cxmetrics.services.ingest import local_day, mark_dirty
 
 
 @admin.register(m.Department)
@@ -110,6 +110,7 @@ class ResponseAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         with transaction.atomic():
             keys = set(m.Response.objects.filter(pk=obj.pk).values_list(*_BUCKET))
+            obj.day = local_day(obj.occurred_at)  # the day follows a corrected occurred_at
             super().save_model(request, obj, form, change)
             keys.add(tuple(getattr(obj, field) for field in _BUCKET))
             mark_dirty(keys)

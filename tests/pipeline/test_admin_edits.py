@@ -3,6 +3,8 @@ the refresh recomputes them; the rollups equal the raw figures again."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -67,3 +69,23 @@ def test_deletes_mark_their_buckets(org, no_publish, response_admin, request_):
     assert DirtyBucket.objects.count() == 2
     assert _converged()
     assert list(DailyRollup.objects.values_list("n", "promoters")) == [(1, 1)]
+
+
+def test_a_corrected_occurred_at_moves_the_response_to_its_day(
+    org, no_publish, response_admin, request_
+):
+    # given a rolled-up response
+    make_responses(scores=[9], channel="web")
+    refresh_all_dirty_rollups()
+    row = Response.objects.get()
+    old_day = row.day
+
+    # when an admin moves it three days back
+    row.occurred_at -= timedelta(days=3)
+    response_admin.save_model(request_, row, form=None, change=True)
+
+    # then its day follows, and the rollups move with it
+    row.refresh_from_db()
+    assert row.day == old_day - timedelta(days=3)
+    assert _converged()
+    assert list(DailyRollup.objects.values_list("day", "n")) == [(row.day, 1)]
