@@ -333,7 +333,8 @@ def main(argv: list[str]) -> None:
     }
     print(
         f"rows: {settings.rows:,}  batch: {BATCH:,}  gunicorn workers: {settings.workers}  "
-        f"client threads: {settings.threads}  cores: {os.cpu_count()}",
+        f"client threads: {settings.threads}  cores: {os.cpu_count()}  "
+        f"load average: {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     key = prepare_database(settings, env)
@@ -408,8 +409,10 @@ def main(argv: list[str]) -> None:
     for name, value, note in table:
         print(f"{name:<{width}}  {value:>24}  {note}")
     ok = after_resend == after and re_duplicates == settings.rows and re_accepted == 0
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nload average at the end (1, 5, 15 min): {load}; the figures need a quiet machine")
     print(
-        f"\nre-send idempotent: {'yes' if ok else 'NO'}; "
+        f"re-send idempotent: {'yes' if ok else 'NO'}; "
         f"50,000/s target: {'met' if api_rate >= 50_000 else 'NOT met'}; "
         f"quarter of COPY (same-shape): {'met' if api_rate >= copy_indexed / 4 else 'NOT met'}; "
         f"CSV under 300 MB: {'met' if peak < 300 else 'NOT met'}"
