@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from cxmetrics.selectors.dashboards import goals_page, summary_filters
-from dashboards import components, goal_figures
+from dashboards import components, figures
 from dashboards.context import current_user
 
 KEY = "goals"
@@ -78,7 +78,7 @@ def update_goals(department, as_of, goal_id):
     page = goals_page(
         as_of=filters.end, user=current_user(), departments=filters.departments, goal_id=goal_id
     )
-    return goal_figures.goals_panel(page)
+    return figures.goals_panel(page)
 
 
 def register_callbacks(app) -> None:

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Output, html
 
 from cxmetrics.selectors.dashboards import incentives_board, summary_filters
-from dashboards import components, goal_figures
+from dashboards import components, figures
 
 KEY = "incentives"
 PATH = "/incentives"
@@ -95,7 +95,7 @@ def layout(**query):
 def update_incentives(department, as_of):
     """Callback: alignment matrix and share, plan attainment, plans and components tables."""
     filters = summary_filters(departments=department, end=as_of)
-    return goal_figures.incentives_panel(
+    return figures.incentives_panel(
         incentives_board(as_of=filters.end, departments=filters.departments)
     )
 
