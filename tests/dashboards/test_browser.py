@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bench.dashboards import CHROMIUM_ARGS  # the bench drives the same Debian Chromium
 from cxmetrics.models import Department, Goal, IncentivePlan, PlanComponent
 from cxmetrics.selectors.dashboards.filters import today
 from tests.dashboards.conftest import respond
@@ -27,15 +28,6 @@ def expect(locator):
     return playwright_expect(locator)
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 GRAPH = ".js-plotly-plot .main-svg"
 
 
@@ -150,6 +142,28 @@ def test_overview_cards_match_the_api(page, live_server):
         assert int(card.get_attribute("data-n")) == api["groups"][0]["n"]
     assert page.locator(".js-plotly-plot").count() == 2
     assert page.cx_errors == []
+
+
+@pytest.mark.parametrize("path", ["", "channels", "automation", "goals", "incentives", "voice"])
+def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_server, path):
+    # given a record of Dash's callback requests
+    callbacks: list[str] = []
+    page.on("request", lambda r: callbacks.append(r.url) if "_dash-update" in r.url else None)
+
+    # when a page is opened
+    _open(page, live_server, f"{path}?{_period()}")
+
+    # then every graph came with the page's layout: no callback round trip before the first paint
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+    assert callbacks == []
+    # and a filter change is answered by a callback
+    page.evaluate(
+        "([key]) => dash_clientside.set_props("
+        "{type: 'filter', page: key, name: 'department'}, {value: ['support']})",
+        [path or "overview"],
+    )
+    page.wait_for_load_state("networkidle")
+    assert callbacks and page.cx_errors == []
 
 
 def test_a_filter_change_updates_the_url_and_a_shared_url_reloads_it(page, live_server):
