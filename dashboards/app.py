@@ -31,6 +31,8 @@ INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
   <head>
     {%metas%}
+    <link rel="preload" href="/dashboards/_dash-layout" as="fetch" crossorigin="anonymous">
+    <link rel="preload" href="/dashboards/_dash-dependencies" as="fetch" crossorigin="anonymous">
     <title>{%title%}</title>
     {%favicon%}
     {%css%}
