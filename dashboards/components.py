@@ -13,17 +13,21 @@ from dashboards.figures import GRAPH_HEIGHT, fmt, fmt_diff, fmt_interval, fmt_p
 FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
+def loading(child: Any) -> dcc.Loading:
+    """A spinner over `child` while a filter change is answered (after 250 ms). None at
+    first: the page's layout arrives with its content (dashboards/frame.py)."""
+    return dcc.Loading(child, type="default", delay_show=250, show_initially=False)
+
+
 def graph(graph_id: str, *, height: int | None = GRAPH_HEIGHT) -> dcc.Loading:
-    """A graph with a loading state; the figure comes from a callback. `height=None` lets
+    """A graph with a loading state; the page's views fill its figure. `height=None` lets
     the figure set its own height (figures whose size follows their data)."""
-    return dcc.Loading(
+    return loading(
         dcc.Graph(
             id=graph_id,
             config={"displaylogo": False, "responsive": height is not None},
             style={"height": f"{height}px"} if height else {},
-        ),
-        type="default",
-        delay_show=250,
+        )
     )
 
 
@@ -64,10 +68,10 @@ def table(
     page_size: int = 12,
     filename_hint: str = "",
 ) -> html.Div:
-    """A sortable table whose rows come from a callback, with an "Export CSV" button."""
+    """A sortable table whose rows the page's views fill, with an "Export CSV" button."""
     return html.Div(
         [
-            dcc.Loading(
+            loading(
                 dash_table.DataTable(
                     id=table_id,
                     columns=columns,
@@ -95,9 +99,7 @@ def table(
                             f" font-family: {FONT_STACK}; font-size: 13px;",
                         }
                     ],
-                ),
-                type="default",
-                delay_show=250,
+                )
             ),
             html.Small(filename_hint, className="text-muted") if filename_hint else None,
         ],

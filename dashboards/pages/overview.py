@@ -4,7 +4,7 @@ chosen metric's trend with its band, and its breakdown by channel."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from cxmetrics.selectors.dashboards import (
     metric_breakdown,
@@ -20,7 +20,7 @@ EXTRAS = ("metric", "grain")
 def body() -> html.Div:
     return html.Div(
         [
-            dcc.Loading(dbc.Row(id="overview-cards"), type="default", delay_show=250),
+            components.loading(dbc.Row(id="overview-cards")),
             components.graphs_row(("overview-trend", 7), ("overview-breakdown", 5)),
         ]
     )
