@@ -173,7 +173,7 @@ def filter_bar(
         control = _dropdown(
             page, "sentiment", options["sentiment"], values.get("sentiment"), "Any sentiment"
         )
-        cols.append(_labelled("Sentiment", control, {"xs": 6, "md": 3, "xl": True}))
+        cols.append(_labelled("Sentiment", control, {"xs": 6, "md": 3, "xl": 2}))
     return html.Div(
         [errors_alert(errors or {}), dbc.Card(dbc.CardBody(dbc.Row(cols, className="g-2")))],
         className="filter-bar mb-3",
