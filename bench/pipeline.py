@@ -186,6 +186,22 @@ def _load(upto: int, have: int, today) -> int:  # type: ignore[no-untyped-def]
     return have
 
 
+def fill(count: int) -> None:
+    """Generate `count` responses into the current database (migrated, demo organisation
+    loaded, no responses yet) with this bench's generator, then rebuild the rollups. Other
+    benches (dashboards) call it in a child process with DATABASE_URL set."""
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from cxmetrics.services.ingest import local_day
+    from cxmetrics.services.rollups import rebuild_rollups
+
+    _load(count, 0, local_day(timezone.now()))
+    rebuild_rollups()
+
+
 def _ingest_new(round_no: int, today) -> None:  # type: ignore[no-untyped-def]
     import random
     from datetime import UTC, datetime, timedelta

@@ -1,8 +1,8 @@
 """The Dash app: built once per process, served by Django under /dashboards/ (see views.py).
 
-Pages are plain modules in `dashboards.pages`, each with PATH, NAME, DESCRIPTION,
-`layout(**query)` and `register_callbacks(app)`; they are registered here explicitly (not by
-Dash scanning a folder) so that importing a page in a test never registers anything twice.
+Pages are plain modules in `dashboards.pages`, each declaring a `PAGE` (dashboards.frame.Page:
+path, title, filters, body, views); they are registered here explicitly (not by Dash scanning
+a folder) so that importing a page in a test never registers anything twice.
 The logged-in Django user reaches callbacks through the WSGI environ
 (`dashboards.context.current_user()`).
 """
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 from dash._callback_context import context_value as callback_context_value
 
@@ -29,6 +31,8 @@ INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
   <head>
     {%metas%}
+    <link rel="preload" href="/dashboards/_dash-layout" as="fetch" crossorigin="anonymous">
+    <link rel="preload" href="/dashboards/_dash-dependencies" as="fetch" crossorigin="anonymous">
     <title>{%title%}</title>
     {%favicon%}
     {%css%}
@@ -53,7 +57,7 @@ def _navbar() -> dbc.Navbar:
     username = user.get_username() if user is not None else ""
     links = [
         dbc.NavItem(
-            dbc.NavLink(page.NAME, href=f"{PREFIX}{page.PATH.lstrip('/')}", id=f"nav-{page.KEY}")
+            dbc.NavLink(page.title, href=f"{PREFIX}{page.path.lstrip('/')}", id=f"nav-{page.key}")
         )
         for page in PAGES
     ]
@@ -84,13 +88,60 @@ def _navbar() -> dbc.Navbar:
     )
 
 
+def _requested_page() -> tuple[object, str] | None:
+    """The page the browser is opening, with its address: the Referer of the `_dash-layout`
+    request (same-origin requests carry the full address under Django's default
+    Referrer-Policy). None when there is no such header or it names no page."""
+    if not flask.has_request_context() or not flask.request.referrer:
+        return None
+    address = urlsplit(flask.request.referrer)
+    if address.netloc != flask.request.host or not address.path.startswith(PREFIX):
+        return None
+    path = "/" + address.path[len(PREFIX) :].strip("/")
+    return next(((page, flask.request.referrer) for page in PAGES if path == page.path), None)
+
+
+def _page_container() -> html.Div:
+    """Dash pages' container, with the requested page already in it.
+
+    Dash's pages router fills the container by a callback once the layout has arrived: a round
+    trip, then the page's own callbacks, before the first graph can be drawn. Here the page
+    (whose layout draws its first figures itself) comes with the app's layout, and the router's
+    location is given the address it would read, so it does not fire on load; it still serves
+    navigation between pages. Same ids as `dash.page_container`."""
+    requested = _requested_page()
+    if requested is None:
+        return dash.page_container
+    page, href = requested
+    address = urlsplit(href)
+    query = {
+        k: v[0] if len(v) == 1 else v
+        for k, v in parse_qs(address.query, keep_blank_values=True).items()
+    }
+    return html.Div(
+        [
+            dcc.Location(
+                id="_pages_location",
+                refresh="callback-nav",
+                href=href,
+                pathname=address.path,
+                search=f"?{address.query}" if address.query else "",
+                hash="",
+            ),
+            html.Div(page.layout(**query), id="_pages_content", disable_n_clicks=True),
+            dcc.Store(id="_pages_store", data={"title": f"{page.title} · cxmetrics"}),
+            html.Div(id="_pages_dummy", disable_n_clicks=True),
+        ]
+    )
+
+
 def _layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
-            dcc.Store(id="nav-paths", data=[f"{PREFIX}{p.PATH.lstrip('/')}" for p in PAGES]),
+            dcc.Store(id="nav-paths", data=[f"{PREFIX}{p.path.lstrip('/')}" for p in PAGES]),
             _navbar(),
-            dbc.Container(dash.page_container, fluid=True, className="cx-main"),
+            dbc.Container(_page_container(), fluid=True, className="cx-main"),
         ]
     )
 
@@ -111,8 +162,8 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction(namespace="cx", function_name="navLinks"),
-        [Output(f"nav-{page.KEY}", "href") for page in PAGES]
-        + [Output(f"nav-{page.KEY}", "active") for page in PAGES],
+        [Output(f"nav-{page.key}", "href") for page in PAGES]
+        + [Output(f"nav-{page.key}", "active") for page in PAGES],
         Input("url", "search"),
         Input("url", "pathname"),
         State("nav-paths", "data"),
@@ -147,11 +198,11 @@ def build_app() -> dash.Dash:
         callback_context_value.set({})
     for order, page in enumerate(PAGES):
         dash.register_page(
-            page.__name__,
-            path=page.PATH,
-            name=page.NAME,
-            title=f"{page.NAME} · cxmetrics",
-            description=page.DESCRIPTION,
+            f"dashboards.pages.{page.key}",
+            path=page.path,
+            name=page.title,
+            title=f"{page.title} · cxmetrics",
+            description=page.description,
             order=order,
             layout=page.layout,
         )

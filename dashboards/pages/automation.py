@@ -5,23 +5,15 @@ AI-handled outcomes are significantly worse than human-handled ones (over-automa
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Output, html
+from dash import html
 
 from cxmetrics.selectors.dashboards import (
     automation_comparison,
     escalation_share,
     summary_filters,
 )
-from dashboards import components, figures
+from dashboards import components, figures, frame
 
-KEY = "automation"
-PATH = "/automation"
-NAME = "Automation & empathy"
-DESCRIPTION = (
-    "Who handled the interaction, and what it did to the outcome. A channel is flagged when "
-    "AI-handled outcomes are significantly worse than human-handled ones (Holm-adjusted over "
-    "channels): a risk of over-automation."
-)
 EXTRAS = ("metric",)
 OUTCOME_COLUMNS = [
     {"name": "Channel", "id": "channel"},
@@ -35,34 +27,23 @@ OUTCOME_COLUMNS = [
 ]
 
 
-def layout(**query):
-    body = html.Div(
+def body() -> html.Div:
+    return html.Div(
         [
             html.Div(id="automation-flags"),
-            dbc.Row(
-                [
-                    components.panel(
-                        components.graph("automation-outcomes", height=440),
-                        width={"xs": 12, "xl": 8},
-                    ),
-                    components.panel(
-                        components.graph("automation-escalation", height=440),
-                        width={"xs": 12, "xl": 4},
-                    ),
-                ],
-                className="g-3",
+            components.graphs_row(
+                ("automation-outcomes", 8), ("automation-escalation", 4), height=440
             ),
             dbc.Row(
-                components.panel(
-                    html.H2("Outcomes by channel and handler", className="h6"),
-                    components.table("automation-table", OUTCOME_COLUMNS, page_size=12),
+                components.table_panel(
+                    "Outcomes by channel and handler",
+                    "automation-table",
+                    OUTCOME_COLUMNS,
+                    page_size=12,
                 ),
                 className="g-3",
             ),
         ]
-    )
-    return components.page_frame(
-        KEY, title=NAME, description=DESCRIPTION, query=query, body=body, extras=EXTRAS
     )
 
 
@@ -82,13 +63,23 @@ def update_escalation(start, end, channel, department, handled_by):
     return figures.escalation_figure(escalation_share(filters=filters))
 
 
-def register_callbacks(app) -> None:
-    app.callback(
-        Output("automation-outcomes", "figure"),
-        Output("automation-flags", "children"),
-        Output("automation-table", "data"),
-        *components.filter_inputs(KEY, EXTRAS),
-    )(update_outcomes)
-    app.callback(Output("automation-escalation", "figure"), *components.filter_inputs(KEY))(
-        update_escalation
-    )
+PAGE = frame.Page(
+    key="automation",
+    path="/automation",
+    title="Automation & empathy",
+    description=(
+        "Who handled the interaction, and what it did to the outcome. A channel is flagged when "
+        "AI-handled outcomes are significantly worse than human-handled ones (Holm-adjusted over "
+        "channels): a risk of over-automation."
+    ),
+    body=body,
+    extras=EXTRAS,
+    views=(
+        frame.View(
+            update_outcomes,
+            ("automation-outcomes.figure", "automation-flags.children", "automation-table.data"),
+            EXTRAS,
+        ),
+        frame.View(update_escalation, ("automation-escalation.figure",)),
+    ),
+)

@@ -4,22 +4,15 @@ the spread between the best and worst channel, and which channel differences are
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Output, html
+from dash import html
 
 from cxmetrics.selectors.dashboards import (
     channel_consistency,
     channel_department_matrix,
     summary_filters,
 )
-from dashboards import components, figures
+from dashboards import components, figures, frame
 
-KEY = "channels"
-PATH = "/channels"
-NAME = "Channels"
-DESCRIPTION = (
-    "The same outcome across channels and departments. Differences between channels are tested "
-    "pairwise with a Holm adjustment, so only real gaps are coloured."
-)
 EXTRAS = ("metric",)
 PAIR_COLUMNS = [
     {"name": "Channel A", "id": "a"},
@@ -31,39 +24,23 @@ PAIR_COLUMNS = [
 ]
 
 
-def layout(**query):
-    body = html.Div(
+def body() -> html.Div:
+    return html.Div(
         [
-            dbc.Row(
-                [
-                    components.panel(
-                        components.graph("channels-matrix", height=420), width={"xs": 12, "xl": 7}
-                    ),
-                    components.panel(
-                        components.graph("channels-consistency", height=420),
-                        width={"xs": 12, "xl": 5},
-                    ),
-                ],
-                className="g-3",
-            ),
+            components.graphs_row(("channels-matrix", 7), ("channels-consistency", 5), height=420),
             dbc.Row(
                 [
                     components.panel(
                         components.graph("channels-pairwise", height=420),
                         width={"xs": 12, "xl": 6},
                     ),
-                    components.panel(
-                        html.H2("Every pair of channels", className="h6"),
-                        components.table("channels-pairs", PAIR_COLUMNS, page_size=10),
-                        width={"xs": 12, "xl": 6},
+                    components.table_panel(
+                        "Every pair of channels", "channels-pairs", PAIR_COLUMNS, page_size=10, xl=6
                     ),
                 ],
                 className="g-3",
             ),
         ]
-    )
-    return components.page_frame(
-        KEY, title=NAME, description=DESCRIPTION, query=query, body=body, extras=EXTRAS
     )
 
 
@@ -83,12 +60,22 @@ def update_consistency(start, end, channel, department, handled_by, metric):
     return figures.consistency_panel(channel_consistency(metric=metric, filters=filters))
 
 
-def register_callbacks(app) -> None:
-    inputs = components.filter_inputs(KEY, EXTRAS)
-    app.callback(Output("channels-matrix", "figure"), *inputs)(update_matrix)
-    app.callback(
-        Output("channels-consistency", "figure"),
-        Output("channels-pairwise", "figure"),
-        Output("channels-pairs", "data"),
-        *inputs,
-    )(update_consistency)
+PAGE = frame.Page(
+    key="channels",
+    path="/channels",
+    title="Channels",
+    description=(
+        "The same outcome across channels and departments. Differences between channels are tested "
+        "pairwise with a Holm adjustment, so only real gaps are coloured."
+    ),
+    body=body,
+    extras=EXTRAS,
+    views=(
+        frame.View(update_matrix, ("channels-matrix.figure",), EXTRAS),
+        frame.View(
+            update_consistency,
+            ("channels-consistency.figure", "channels-pairwise.figure", "channels-pairs.data"),
+            EXTRAS,
+        ),
+    ),
+)

@@ -4,21 +4,12 @@ that take part, and its history."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
 from cxmetrics.selectors.dashboards import goals_page, summary_filters
-from dashboards import components, goal_figures
+from dashboards import components, figures, frame
 from dashboards.context import current_user
 
-KEY = "goals"
-PATH = "/goals"
-NAME = "Shared goals"
-DESCRIPTION = (
-    "Goals several departments share, measured on the same customer outcomes: where each goal "
-    "is, where it should be by now on a straight path from baseline to target, and its status."
-)
-SHARED = ("department",)
-EXTRAS = ("as_of",)
 GOAL_COLUMNS = [
     {"name": "Goal", "id": "goal"},
     {"name": "Metric", "id": "metric"},
@@ -35,16 +26,11 @@ GOAL_COLUMNS = [
 ]
 
 
-def layout(**query):
-    body = html.Div(
+def body() -> html.Div:
+    return html.Div(
         [
-            dbc.Row(components.panel(components.graph("goals-progress", height=None))),
-            dbc.Row(
-                components.panel(
-                    html.H2("Goals", className="h6"),
-                    components.table("goals-table", GOAL_COLUMNS, page_size=10),
-                )
-            ),
+            components.graphs_row(("goals-progress", 12), height=None),
+            dbc.Row(components.table_panel("Goals", "goals-table", GOAL_COLUMNS, page_size=10)),
             dbc.Row(
                 components.panel(
                     html.Label("History of", className="form-label small text-muted mb-1"),
@@ -59,16 +45,6 @@ def layout(**query):
             ),
         ]
     )
-    return components.page_frame(
-        KEY,
-        title=NAME,
-        description=DESCRIPTION,
-        query=query,
-        body=body,
-        extras=EXTRAS,
-        shared=SHARED,
-        needs_responses=False,
-    )
 
 
 def update_goals(department, as_of, goal_id):
@@ -78,16 +54,31 @@ def update_goals(department, as_of, goal_id):
     page = goals_page(
         as_of=filters.end, user=current_user(), departments=filters.departments, goal_id=goal_id
     )
-    return goal_figures.goals_panel(page)
+    return figures.goals_panel(page)
 
 
-def register_callbacks(app) -> None:
-    app.callback(
-        Output("goals-progress", "figure"),
-        Output("goals-table", "data"),
-        Output("goals-history-goal", "options"),
-        Output("goals-history-goal", "value"),
-        Output("goals-history", "figure"),
-        *components.filter_inputs(KEY, EXTRAS, shared=SHARED),
-        Input("goals-history-goal", "value"),
-    )(update_goals)
+PAGE = frame.Page(
+    key="goals",
+    path="/goals",
+    title="Shared goals",
+    description=(
+        "Goals several departments share, measured on the same customer outcomes: where each goal "
+        "is, where it should be by now on a straight path from baseline to target, and its status."
+    ),
+    body=body,
+    **frame.GOAL_FILTERS,
+    views=(
+        frame.View(
+            update_goals,
+            (
+                "goals-progress.figure",
+                "goals-table.data",
+                "goals-history-goal.options",
+                "goals-history-goal.value",
+                "goals-history.figure",
+            ),
+            extras=("as_of",),
+            inputs=("goals-history-goal.value",),
+        ),
+    ),
+)

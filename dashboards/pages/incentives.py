@@ -4,21 +4,11 @@ projected payout, the alignment share, and the components still pending."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Output, html
+from dash import html
 
 from cxmetrics.selectors.dashboards import incentives_board, summary_filters
-from dashboards import components, goal_figures
+from dashboards import components, figures, frame
 
-KEY = "incentives"
-PATH = "/incentives"
-NAME = "Incentives"
-DESCRIPTION = (
-    "Departments paid on the same customer outcomes pull together. Payouts are gated on the "
-    "lower bound of the 95% interval where a plan says so; a component without enough "
-    "responses is pending, never silently paid at 0 or 100."
-)
-SHARED = ("department",)
-EXTRAS = ("as_of",)
 PLAN_COLUMNS = [
     {"name": "Plan", "id": "plan"},
     {"name": "Department", "id": "department"},
@@ -41,21 +31,11 @@ COMPONENT_COLUMNS = [
 ]
 
 
-def layout(**query):
-    body = html.Div(
+def body() -> html.Div:
+    return html.Div(
         [
-            dbc.Row(
-                [
-                    components.panel(
-                        components.graph("incentives-matrix", height=400),
-                        width={"xs": 12, "xl": 8},
-                    ),
-                    components.panel(
-                        components.graph("incentives-alignment", height=400),
-                        width={"xs": 12, "xl": 4},
-                    ),
-                ],
-                className="g-3",
+            components.graphs_row(
+                ("incentives-matrix", 8), ("incentives-alignment", 4), height=400
             ),
             dbc.Row(
                 [
@@ -63,49 +43,55 @@ def layout(**query):
                         components.graph("incentives-attainment", height=400),
                         width={"xs": 12, "xl": 6},
                     ),
-                    components.panel(
-                        html.H2("Plans", className="h6"),
-                        components.table("incentives-plans", PLAN_COLUMNS, page_size=8),
-                        width={"xs": 12, "xl": 6},
+                    components.table_panel(
+                        "Plans", "incentives-plans", PLAN_COLUMNS, page_size=8, xl=6
                     ),
                 ],
                 className="g-3",
             ),
             dbc.Row(
-                components.panel(
-                    html.H2("Plan components (pending first)", className="h6"),
-                    components.table("incentives-components", COMPONENT_COLUMNS, page_size=10),
+                components.table_panel(
+                    "Plan components (pending first)",
+                    "incentives-components",
+                    COMPONENT_COLUMNS,
+                    page_size=10,
                 ),
                 className="g-3",
             ),
         ]
-    )
-    return components.page_frame(
-        KEY,
-        title=NAME,
-        description=DESCRIPTION,
-        query=query,
-        body=body,
-        extras=EXTRAS,
-        shared=SHARED,
-        needs_responses=False,
     )
 
 
 def update_incentives(department, as_of):
     """Callback: alignment matrix and share, plan attainment, plans and components tables."""
     filters = summary_filters(departments=department, end=as_of)
-    return goal_figures.incentives_panel(
+    return figures.incentives_panel(
         incentives_board(as_of=filters.end, departments=filters.departments)
     )
 
 
-def register_callbacks(app) -> None:
-    app.callback(
-        Output("incentives-matrix", "figure"),
-        Output("incentives-alignment", "figure"),
-        Output("incentives-attainment", "figure"),
-        Output("incentives-plans", "data"),
-        Output("incentives-components", "data"),
-        *components.filter_inputs(KEY, EXTRAS, shared=SHARED),
-    )(update_incentives)
+PAGE = frame.Page(
+    key="incentives",
+    path="/incentives",
+    title="Incentives",
+    description=(
+        "Departments paid on the same customer outcomes pull together. Payouts are gated on the "
+        "lower bound of the 95% interval where a plan says so; a component without enough "
+        "responses is pending, never silently paid at 0 or 100."
+    ),
+    body=body,
+    **frame.GOAL_FILTERS,
+    views=(
+        frame.View(
+            update_incentives,
+            (
+                "incentives-matrix.figure",
+                "incentives-alignment.figure",
+                "incentives-attainment.figure",
+                "incentives-plans.data",
+                "incentives-components.data",
+            ),
+            extras=("as_of",),
+        ),
+    ),
+)

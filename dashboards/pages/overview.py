@@ -4,7 +4,7 @@ chosen metric's trend with its band, and its breakdown by channel."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Output, dcc, html
+from dash import html
 
 from cxmetrics.selectors.dashboards import (
     metric_breakdown,
@@ -12,35 +12,17 @@ from cxmetrics.selectors.dashboards import (
     overview_cards,
     summary_filters,
 )
-from dashboards import components, figures
+from dashboards import components, figures, frame
 
-KEY = "overview"
-PATH = "/"
-NAME = "Overview"
-DESCRIPTION = (
-    "Customer outcomes every department is paid on: NPS, CSAT, CES and sentiment, each with its "
-    "sample size, 95% interval and change against the previous period of equal length."
-)
 EXTRAS = ("metric", "grain")
 
 
-def layout(**query):
-    body = html.Div(
+def body() -> html.Div:
+    return html.Div(
         [
-            dcc.Loading(dbc.Row(id="overview-cards"), type="default", delay_show=250),
-            dbc.Row(
-                [
-                    components.panel(components.graph("overview-trend"), width={"xs": 12, "xl": 7}),
-                    components.panel(
-                        components.graph("overview-breakdown"), width={"xs": 12, "xl": 5}
-                    ),
-                ],
-                className="g-3",
-            ),
+            components.loading(dbc.Row(id="overview-cards")),
+            components.graphs_row(("overview-trend", 7), ("overview-breakdown", 5)),
         ]
-    )
-    return components.page_frame(
-        KEY, title=NAME, description=DESCRIPTION, query=query, body=body, extras=EXTRAS
     )
 
 
@@ -68,8 +50,20 @@ def update_breakdown(start, end, channel, department, handled_by, metric, grain)
     return figures.breakdown_figure(metric_breakdown(metric=metric, filters=filters, by="channel"))
 
 
-def register_callbacks(app) -> None:
-    inputs = components.filter_inputs(KEY, EXTRAS)
-    app.callback(Output("overview-cards", "children"), *components.filter_inputs(KEY))(update_cards)
-    app.callback(Output("overview-trend", "figure"), *inputs)(update_trend)
-    app.callback(Output("overview-breakdown", "figure"), *inputs)(update_breakdown)
+PAGE = frame.Page(
+    key="overview",
+    path="/",
+    title="Overview",
+    description=(
+        "Customer outcomes every department is paid on: NPS, CSAT, CES and sentiment, each "
+        "with its sample size, 95% interval and change against the previous period of equal "
+        "length."
+    ),
+    body=body,
+    extras=EXTRAS,
+    views=(
+        frame.View(update_cards, ("overview-cards.children",)),
+        frame.View(update_trend, ("overview-trend.figure",), EXTRAS),
+        frame.View(update_breakdown, ("overview-breakdown.figure",), EXTRAS),
+    ),
+)

@@ -4,18 +4,11 @@ and who handled it; and the most frequent themes of negative comments in the per
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Output, html
+from dash import html
 
 from cxmetrics.selectors.dashboards import negative_themes, recent_comments, summary_filters
-from dashboards import components, figures
+from dashboards import components, figures, frame
 
-KEY = "voice"
-PATH = "/voice"
-NAME = "Voice of the customer"
-DESCRIPTION = (
-    "What customers wrote, most negative first. Personal data (e-mails, phone and card numbers) "
-    "is masked. Themes count how many negative comments mention each word or phrase."
-)
 EXTRAS = ("metric", "sentiment")
 COMMENT_COLUMNS = [
     {"name": "Day", "id": "day"},
@@ -30,13 +23,10 @@ COMMENT_COLUMNS = [
 ]
 
 
-def layout(**query):
-    body = html.Div(
+def body() -> html.Div:
+    return html.Div(
         [
-            dbc.Row(
-                components.panel(components.graph("voice-themes", height=420)),
-                className="g-3",
-            ),
+            components.graphs_row(("voice-themes", 12), height=420),
             dbc.Row(
                 components.panel(
                     html.H2("Comments, most negative first", className="h6"),
@@ -46,15 +36,6 @@ def layout(**query):
                 className="g-3",
             ),
         ]
-    )
-    return components.page_frame(
-        KEY,
-        title=NAME,
-        description=DESCRIPTION,
-        query=query,
-        body=body,
-        extras=EXTRAS,
-        defaults={"metric": None},  # all metrics unless the address names one
     )
 
 
@@ -75,9 +56,20 @@ def update_themes(start, end, channel, department, handled_by, metric, sentiment
     return figures.themes_figure(negative_themes(filters=filters, metric=metric or None))
 
 
-def register_callbacks(app) -> None:
-    inputs = components.filter_inputs(KEY, EXTRAS)
-    app.callback(Output("voice-comments", "data"), Output("voice-caption", "children"), *inputs)(
-        update_comments
-    )
-    app.callback(Output("voice-themes", "figure"), *inputs)(update_themes)
+PAGE = frame.Page(
+    key="voice",
+    path="/voice",
+    title="Voice of the customer",
+    description=(
+        "What customers wrote, most negative first. Personal data (e-mails, phone and card "
+        "numbers) is masked. Themes count how many negative comments mention each word or "
+        "phrase."
+    ),
+    body=body,
+    extras=EXTRAS,
+    defaults={"metric": None},  # all metrics unless the address names one
+    views=(
+        frame.View(update_comments, ("voice-comments.data", "voice-caption.children"), EXTRAS),
+        frame.View(update_themes, ("voice-themes.figure",), EXTRAS),
+    ),
+)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bench.dashboards import CHROMIUM_ARGS  # the bench drives the same Debian Chromium
 from cxmetrics.models import Department, Goal, IncentivePlan, PlanComponent
 from cxmetrics.selectors.dashboards.filters import today
 from tests.dashboards.conftest import respond
@@ -27,15 +28,6 @@ def expect(locator):
     return playwright_expect(locator)
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 GRAPH = ".js-plotly-plot .main-svg"
 
 
@@ -149,6 +141,33 @@ def test_overview_cards_match_the_api(page, live_server):
         assert float(card.get_attribute("data-score")) == pytest.approx(api["groups"][0]["score"])
         assert int(card.get_attribute("data-n")) == api["groups"][0]["n"]
     assert page.locator(".js-plotly-plot").count() == 2
+    assert page.cx_errors == []
+
+
+@pytest.mark.parametrize("path", ["", "channels", "automation", "goals", "incentives", "voice"])
+def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_server, path):
+    # given a record of Dash's requests
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url.rsplit("/", 1)[-1]))
+
+    # when a page is opened
+    _open(page, live_server, f"{path}?{_period()}")
+
+    # then every graph came with the page's layout, fetched once (preloaded by the page):
+    # no callback round trip before the first paint
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+    assert requests.count("_dash-layout") == 1
+    callbacks = [r for r in requests if r.startswith("_dash-update-component")]
+    assert callbacks == []
+    # and a filter change is answered by a callback
+    with page.expect_response(lambda r: "/_dash-update-component" in r.url) as answer:
+        page.evaluate(
+            "([key]) => dash_clientside.set_props("
+            "{type: 'filter', page: key, name: 'department'}, {value: ['support']})",
+            [path or "overview"],
+        )
+    assert answer.value.ok
+    page.wait_for_load_state("networkidle")
     assert page.cx_errors == []
 
 

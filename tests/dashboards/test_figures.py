@@ -2,7 +2,7 @@
 
 import plotly.graph_objects as go
 
-from dashboards import components, figures, goal_figures
+from dashboards import components, figures
 
 
 def _valid(fig):
@@ -166,7 +166,7 @@ def test_the_goal_history_draws_value_band_and_expected_path():
             },
         ],
     }
-    fig = _valid(goal_figures.goal_history_figure(timeline))
+    fig = _valid(figures.goal_history_figure(timeline))
     assert [t.get("name") for t in fig.data][1:] == ["95% interval", "expected path", "measured"]
     assert list(fig.data[-1]["marker"]["symbol"]) == ["circle", "circle-open"]
     assert "latest n = 0" in fig.layout["title"]["subtitle"]["text"]
@@ -225,7 +225,7 @@ def test_figures_are_valid_plotly_figures():
     for fig in (
         figures.trend_figure(trend),
         figures.escalation_figure(escalation),
-        goal_figures.goals_figure(goals),
+        figures.goals_figure(goals),
         figures.empty_figure("nothing"),
     ):
         _valid(fig)

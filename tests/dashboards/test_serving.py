@@ -96,12 +96,12 @@ def test_dash_callbacks_are_csrf_checked_by_django(executive):
 
 
 def test_a_bad_query_string_shows_field_messages(executive):
-    layout = str(overview.layout(start="someday", channel="fax"))
+    layout = str(overview.PAGE.layout(start="someday", channel="fax"))
     assert "not a date" in layout and "Unknown channel: fax" in layout
 
 
 def test_with_no_responses_the_page_says_how_to_send_some(org):
-    layout = str(overview.layout())
+    layout = str(overview.PAGE.layout())
     assert "No responses yet: push some through the API" in layout
     assert "/api/docs/" in layout
 

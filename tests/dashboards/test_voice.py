@@ -3,6 +3,7 @@
 import pytest
 
 from cxmetrics.selectors.dashboards import negative_themes, recent_comments
+from dashboards import components
 from tests.dashboards.conftest import period, respond
 
 
@@ -76,6 +77,22 @@ def test_comments_are_redacted_on_the_way_out(org, settings):
 def test_comments_are_limited(comments):
     result = recent_comments(filters=period(7), limit=2)
     assert result["n"] == 2 and result["total"] == 4
+
+
+def test_only_the_most_recent_comments_are_ranked_and_the_caption_says_so(org):
+    # given an old awful comment and two newer milder ones
+    respond([1], ago=5, metric="csat", comment="Awful, the worst service I have ever had.")
+    respond([3], ago=1, metric="csat", comment="Slow, but it worked in the end.")
+    respond([4], ago=1, metric="csat", comment="Fine, thanks.")
+
+    # when the ranking covers the two most recent comments only
+    result = recent_comments(filters=period(7), recent=2)
+
+    # then the old one is not listed, and the caption says what was ranked
+    assert [row["comment"][:4] for row in result["comments"]] == ["Slow", "Fine"]
+    assert (result["total"], result["total_capped"]) == (2, True)
+    _rows, caption = components.comments_panel(result)
+    assert "of the 2 most recent of more than 2 comments" in caption
 
 
 def test_themes_count_negative_comments_per_phrase(comments):

@@ -63,10 +63,11 @@ def goals_page(
 
 def incentives_board(*, as_of: date | None, departments: Sequence[str] = ()) -> dict[str, Any]:
     """Plans' attainment on `as_of` (default today; plans_overview) for `departments` (all
-    when empty), and who is paid on which shared goal (alignment).
+    when empty), and who is paid on which shared goal (alignment). Closed plans come without
+    their late-data count (the page does not show it; the plan's API does).
     Returns {as_of, plans, alignment}."""
     as_of = as_of or today()
-    plans = goal_selectors.plans_overview(as_of=as_of)
+    plans = goal_selectors.plans_overview(as_of=as_of, late=False)
     if departments:
         plans = [plan for plan in plans if plan["department"] in set(departments)]
     return {"as_of": as_of, "plans": plans, "alignment": goal_selectors.alignment(as_of=as_of)}

@@ -1,20 +1,17 @@
-"""Pure figure builders for shared goals and incentive plans (see figures.py for the rules:
-plain data in, plotly Figure out, no arithmetic, n stated, Okabe-Ito colours)."""
+"""Shared goals figures: progress against trajectory, history, the goals table."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dashboards.figures import (
+from dashboards.figures.base import (
     METRIC_LABELS,
     OKABE_ITO,
-    SEQUENTIAL,
     Figure,
     _base,
-    bar,
+    add_band,
     empty_figure,
     fmt,
-    heatmap,
     new_figure,
     scatter,
 )
@@ -178,28 +175,7 @@ def goal_history_figure(timeline: dict[str, Any] | None) -> Figure:
         return empty_figure("No snapshots yet (they are taken nightly).", title=title)
     x = [h["as_of"] for h in history]
     fig = new_figure()
-    fig.add_trace(
-        scatter(
-            x=x,
-            y=[h["high"] for h in history],
-            mode="lines",
-            line={"width": 0},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    fig.add_trace(
-        scatter(
-            x=x,
-            y=[h["low"] for h in history],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor="rgba(0,114,178,0.18)",
-            name="95% interval",
-            hoverinfo="skip",
-        )
-    )
+    add_band(fig, x, low=[h["low"] for h in history], high=[h["high"] for h in history])
     fig.add_trace(
         scatter(
             x=x,
@@ -285,197 +261,3 @@ def goals_panel(page: dict[str, Any]) -> tuple[Figure, list[dict], list[dict], A
 
 
 # --- Incentives ---------------------------------------------------------------------------
-
-
-def alignment_figure(alignment: dict[str, Any]) -> Figure:
-    """Departments x shared goals: each cell the department's weight on that goal."""
-    title = "Who is paid on which shared goal"
-    goals = alignment["shared_goals"]
-    if not goals:
-        return empty_figure("No shared goals (two or more departments) yet.", title=title)
-    names = {d["department"]: d["name"] for d in alignment["departments"]}
-    rows = alignment["matrix"]
-    z, text = [], []
-    for row in rows:
-        z_row, text_row = [], []
-        for goal in goals:
-            cell = row["cells"].get(str(goal["goal_id"]), {})
-            weight = cell.get("weight_pct")
-            z_row.append(weight)
-            if weight is not None:
-                text_row.append(f"{weight:.0f}%")
-            elif cell.get("participant"):
-                text_row.append("takes part, unpaid")
-            else:
-                text_row.append("")
-        z.append(z_row)
-        text.append(text_row)
-    fig = new_figure(
-        heatmap(
-            z=z,
-            x=[_short(g["name"], 32) for g in goals],
-            y=[names.get(r["department"], r["department"]) for r in rows],
-            text=text,
-            texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-            colorscale=SEQUENTIAL,
-            zmin=0,
-            zmax=100,
-            colorbar={"title": {"text": "weight %"}, "thickness": 12},
-            xgap=2,
-            ygap=2,
-        )
-    )
-    _base(
-        fig,
-        title=title,
-        subtitle="Weight of each shared goal in the department's incentive plan (percent of the "
-        "plan)",
-        height=400,
-    )
-    fig.update_layout(plot_bgcolor="#eef1f4")
-    fig.update_yaxes(autorange="reversed")
-    return fig
-
-
-def alignment_share_figure(alignment: dict[str, Any]) -> Figure:
-    """Per department, the share of incentive weight on shared goals."""
-    title = "Alignment share"
-    departments = alignment["departments"]
-    if not departments:
-        return empty_figure("No departments.", title=title)
-    fig = new_figure(
-        bar(
-            x=[d["shared_pct"] for d in departments],
-            y=[d["name"] for d in departments],
-            orientation="h",
-            marker={"color": OKABE_ITO["green"]},
-            text=[
-                f"{d['shared_pct']:.0f}%" if d["shared_pct"] is not None else "no plan"
-                for d in departments
-            ],
-            textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    _base(
-        fig,
-        title=title,
-        subtitle="Percent of each department's plan weight on shared goals",
-        height=400,
-        wrap=45,
-    )
-    fig.update_xaxes(range=[0, 105], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed")
-    return fig
-
-
-def attainment_figure(plans: list[dict[str, Any]]) -> Figure:
-    """Each plan's paid attainment so far and its projected payout, against 100%."""
-    title = "Plan attainment and projected payout"
-    if not plans:
-        return empty_figure("No incentive plans have started by this date.", title=title)
-    names = [f"{_short(p['name'], 40)}" for p in plans]
-    fig = new_figure()
-    fig.add_trace(
-        bar(
-            x=[p["paid_pct"] for p in plans],
-            y=names,
-            orientation="h",
-            name="paid so far",
-            marker={"color": OKABE_ITO["blue"]},
-            text=[
-                f"{p['paid_pct']:.0f}%" + (f" · {p['pending']} pending" if p["pending"] else "")
-                if p["paid_pct"] is not None
-                else "pending"
-                for p in plans
-            ],
-            textposition="auto",
-            hovertemplate="%{y}: paid %{x:.1f}%<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        scatter(
-            x=[p["projected_pct"] for p in plans],
-            y=names,
-            mode="markers",
-            name="projected",
-            marker={
-                "symbol": "diamond",
-                "size": 13,
-                "color": OKABE_ITO["orange"],
-                "line": {"width": 1, "color": "#000"},
-            },
-            hovertemplate="%{y}: projected %{x:.1f}%<extra></extra>",
-        )
-    )
-    fig.add_vline(
-        x=100,
-        line={"dash": "dot", "color": OKABE_ITO["black"], "width": 1},
-        annotation_text="100% = target payout",
-        annotation_position="top",
-    )
-    _base(
-        fig,
-        title=title,
-        wrap=70,
-        subtitle="Bars: payout earned by paid components (95% lower bound where the plan gates on "
-        "confidence); diamond: projected if pending components paid on their point values",
-        height=400,
-    )
-    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
-    fig.update_yaxes(autorange="reversed")
-    return fig
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
-
-
-def plan_rows(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "plan": p["name"],
-            "department": p["department_name"],
-            "period": f"{p['period_start']} – {p['period_end']}",
-            "paid": _pct(p["paid_pct"]),
-            "total": _pct(p["total_pct"]) if p["total_pct"] is not None else "pending",
-            "projected": _pct(p["projected_pct"]),
-            "pending": p["pending"],
-            "source": "closed statement" if p["source"] == "statement" else "live",
-        }
-        for p in plans
-    ]
-
-
-def component_rows(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every component of every plan; pending ones first."""
-    rows = []
-    for plan in plans:
-        for c in plan["components"]:
-            metric = c.get("metric", "")
-            rows.append(
-                {
-                    "plan": plan["name"],
-                    "goal": c.get("goal_name", ""),
-                    "weight": c.get("weight"),
-                    "measured": fmt(metric, c.get("measured")),
-                    "low": fmt(metric, c.get("low")),
-                    "n": c.get("n"),
-                    "payout": _pct(c.get("payout_pct")),
-                    "status": c.get("status", ""),
-                }
-            )
-    return sorted(rows, key=lambda r: r["status"] != "pending")
-
-
-def incentives_panel(board: dict[str, Any]) -> tuple[Any, ...]:
-    """The incentives page's outputs from one selector result."""
-    plans = board["plans"]
-    return (
-        alignment_figure(board["alignment"]),
-        alignment_share_figure(board["alignment"]),
-        attainment_figure(plans),
-        plan_rows(plans),
-        component_rows(plans),
-    )
