@@ -265,6 +265,8 @@ def main(argv: list[str]) -> None:
                 subprocess.run(["dropdb", *pg], check=True)
                 subprocess.run(["createdb", *pg], check=True)
             _build_database(args.scale, env)
+        else:  # reused: bring its schema (indexes included) up to this code's migrations
+            _manage(env, "migrate", "--noinput")
     else:
         # The generator is PostgreSQL SQL (generate_series); so are the browser tests.
         raise SystemExit("PostgreSQL on 127.0.0.1:5432 is needed, or pass --database-url")
