@@ -213,7 +213,9 @@ def _base(
         },
         colorway=COLORWAY,
         height=height,
-        margin={"l": 10, "r": 10, "t": 52 + 16 * (lines.count("<br>") + 1), "b": 10},
+        # Room for usual tick labels from the start: automargin still grows a margin for longer
+        # labels, but each growth redraws the whole graph, which cost more than the pixels.
+        margin={"l": 110, "r": 16, "t": 52 + 16 * (lines.count("<br>") + 1), "b": 56},
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         hoverlabel={"font_size": 13},

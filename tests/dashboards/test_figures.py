@@ -100,6 +100,24 @@ def test_only_significant_channel_gaps_are_coloured():
     assert fig.data[0]["z"][1][2] is None and fig.data[0]["text"][1][2] == "n.s."
 
 
+def test_pairwise_figure_shows_the_tested_pairs_when_none_differs_significantly():
+    # given two channels whose difference is not significant
+    cell = {"difference": 0.4, "p_adjusted": 0.9, "significant": False}
+    consistency = {
+        "metric": "nps",
+        "channels": [{"key": "web", "label": "Web"}, {"key": "app", "label": "App"}],
+        "matrix": [{"row": "web", "col": "app", **cell}, {"row": "app", "col": "web", **cell}],
+    }
+    # when
+    fig = _valid(figures.pairwise_figure(consistency))
+    # then the cells are drawn (neutral, labelled n.s.), not an empty grid
+    assert [list(row) for row in fig.data[0]["z"]] == [[None, 0], [0, None]]
+    assert fig.data[0]["text"][0][1] == "n.s." and fig.data[0]["showscale"] is False
+    assert (
+        "no difference between channels is significant" in (fig.layout["title"]["subtitle"]["text"])
+    )
+
+
 def _entry(key, risk):
     group = _point(key, 50.0, 100)
     return {
