@@ -243,7 +243,7 @@ def _measure(base: str, bare: str, user: tuple[str, str], runs: int) -> dict[str
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench dashboards")
-    parser.add_argument("--scale", choices=sorted(SIZES), default="small")
+    parser.add_argument("--scale", choices=sorted(SIZES), default="full")
     parser.add_argument("--database-url", default="", help="an existing database to read")
     parser.add_argument("--rebuild", action="store_true", help="rebuild cx_dash_bench_<scale>")
     args = parser.parse_args(argv)
