@@ -124,9 +124,13 @@ def _period():
 def test_an_anonymous_visit_is_sent_to_the_login_page(browser, live_server, transactional_db):
     context = browser.new_context()
     page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/dashboards/channels")
+    page.wait_for_load_state("networkidle")
     assert "/accounts/login/" in page.url
     assert page.locator("input[name=password]").count() == 1
+    assert errors == []  # the login page asks for nothing that is missing (a favicon, say)
     context.close()
 
 
