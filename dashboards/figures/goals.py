@@ -33,6 +33,11 @@ STATUS_COLOURS = {
     "not_enough_data": "#8a94a6",
 }
 GOAL_ROW_HEIGHT = 115
+# Within a row: the goal's panel (markers), then room for its tick labels, its axis title and
+# the next goal's name, in pixels, so that they never overlap however many goals there are.
+_PANEL = 40
+_GAP = GOAL_ROW_HEIGHT - _PANEL
+_MARGIN_TOP, _MARGIN_BOTTOM = 118, 96
 NO_GOALS = "No goals yet: team leads set them in the admin or through the goals API."
 
 
@@ -40,11 +45,15 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _plot_height(count: int) -> int:
+    return count * _PANEL + (count - 1) * _GAP
+
+
 def _rows(count: int) -> list[list[float]]:
     """Vertical domains of `count` stacked panels, top first (layout geometry only)."""
-    gap = 0.35 / count
-    height = (1.0 - gap * (count - 1)) / count
-    return [[1.0 - i * (height + gap) - height, 1.0 - i * (height + gap)] for i in range(count)]
+    plot = _plot_height(count)
+    tops = [1.0 - i * GOAL_ROW_HEIGHT / plot for i in range(count)]
+    return [[max(0.0, top - _PANEL / plot), top] for top in tops]
 
 
 def goals_figure(board: dict[str, Any]) -> Figure:
@@ -157,10 +166,12 @@ def goals_figure(board: dict[str, Any]) -> Figure:
         title=title,
         subtitle="Marker: measured value with 95% interval, coloured by status; hollow when n "
         "is below the goal's minimum",
-        height=GOAL_ROW_HEIGHT * len(goals) + 150,
+        height=_plot_height(len(goals)) + _MARGIN_TOP + _MARGIN_BOTTOM,
     )
-    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "x": 0, "orientation": "h"})
-    fig.update_layout(margin={"b": 90, "t": 118})  # room for the first goal's name
+    # The legend goes below the last panel's tick labels and axis title.
+    legend_y = -56 / _plot_height(len(goals))
+    fig.update_layout(legend={"y": legend_y, "yanchor": "top", "x": 0, "orientation": "h"})
+    fig.update_layout(margin={"b": _MARGIN_BOTTOM, "t": _MARGIN_TOP})  # t: the first name
     return fig
 
 
