@@ -134,7 +134,7 @@ def goals_figure(board: dict[str, Any]) -> Figure:
             **{
                 f"xaxis{suffix}": {
                     "anchor": f"y{suffix}",
-                    "automargin": True,
+                    "automargin": False,
                     "title": {
                         "text": f"{METRIC_LABELS.get(metric, metric)} · n = {goal['n']:,}",
                         "standoff": 2,
@@ -172,6 +172,9 @@ def goals_figure(board: dict[str, Any]) -> Figure:
     legend_y = -56 / _plot_height(len(goals))
     fig.update_layout(legend={"y": legend_y, "yanchor": "top", "x": 0, "orientation": "h"})
     fig.update_layout(margin={"b": _MARGIN_BOTTOM, "t": _MARGIN_TOP})  # t: the first name
+    # Placed by pixels above: growing a margin would only redraw the graph (once per axis).
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
     return fig
 
 
