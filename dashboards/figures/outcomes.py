@@ -217,37 +217,26 @@ def pairwise_figure(consistency: dict[str, Any]) -> Figure:
                 text_row.append("n.s.")
         z.append(z_row)
         text.append(text_row)
+    colours: dict[str, Any] = {"colorscale": DIVERGING, "zmid": 0}
+    verdict = "; coloured where significant after"
     if all(value is None for z_row in z for value in z_row):
         # Plotly draws nothing (no cells, no labels) for a heatmap without a single value: show
         # the tested pairs as neutral cells, so "nothing is significant" reads as a finding.
         z = [[None if label == "" else 0 for label in text_row] for text_row in text]
-        return grid_figure(
-            title=title,
-            wrap=70,
-            subtitle="Row minus column: no difference between channels is significant after "
-            "Holm adjustment over all pairs (family-wise 5%); n.s. = not significant",
-            colourbar="row − col",
-            z=z,
-            x=names,
-            y=names,
-            text=text,
-            hovertemplate="%{y} minus %{x}: %{text}<extra></extra>",
-            colorscale=[[0.0, "#f7f7f7"], [1.0, "#f7f7f7"]],
-            showscale=False,
-        )
+        colours = {"colorscale": [[0.0, "#f7f7f7"], [1.0, "#f7f7f7"]], "showscale": False}
+        verdict = ": no difference between channels is significant after"
     return grid_figure(
         title=title,
         wrap=70,
-        subtitle="Row minus column; coloured where significant after Holm adjustment over all "
-        "pairs (family-wise 5%); n.s. = not significant",
+        subtitle=f"Row minus column{verdict} Holm adjustment over all pairs (family-wise 5%); "
+        "n.s. = not significant",
         colourbar="row − col",
         z=z,
         x=names,
         y=names,
         text=text,
         hovertemplate="%{y} minus %{x}: %{text}<extra></extra>",
-        colorscale=DIVERGING,
-        zmid=0,
+        **colours,
     )
 
 
