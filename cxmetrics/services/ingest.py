@@ -109,9 +109,7 @@ _STAGING_DDL = (
 )
 
 
-def _insert_postgresql(
-    source_id: int, items: Sequence[ResponseIn], now: datetime, *, nested: bool
-) -> dict:
+def _insert_postgresql(source_id: int, items: Sequence[ResponseIn], now: datetime) -> dict:
     """Store the `items` not stored yet.
 
     Returns {external_id: id} of the inserted rows. `items` have distinct external_ids.
@@ -137,7 +135,7 @@ def _insert_postgresql(
                 _copy(cursor, table, source_id, fresh, ids, now)
             inserted = {item.external_id: pk for item, pk in zip(fresh, ids, strict=True)}
         except (IntegrityError, pg_errors.UniqueViolation):
-            inserted = _insert_via_staging(cursor, source_id, fresh, ids, now, nested=nested)
+            inserted = _insert_via_staging(cursor, source_id, fresh, ids, now)
         return inserted
 
 
@@ -173,13 +171,10 @@ def _copy(cursor, table: str, source_id: int, items, ids, now: datetime) -> None
             write((pk, *_row(source_id, item, now)))
 
 
-def _insert_via_staging(cursor, source_id, items, ids, now, *, nested: bool) -> dict:  # type: ignore[no-untyped-def]
+def _insert_via_staging(cursor, source_id, items, ids, now) -> dict:  # type: ignore[no-untyped-def]
     """The race-free path: stage the rows, move those whose key is still free."""
     table = Response._meta.db_table
     cursor.execute(_STAGING_DDL)
-    if nested:
-        # Inside an outer transaction, earlier batches' rows may still be staged.
-        cursor.execute(f"TRUNCATE {_STAGING}")
     _copy(cursor, _STAGING, source_id, items, ids, now)
     cursor.execute(
         f"INSERT INTO {table} (id, {_COLUMNS}) SELECT id, {_COLUMNS} FROM {_STAGING} "
@@ -187,6 +182,7 @@ def _insert_via_staging(cursor, source_id, items, ids, now, *, nested: bool) -> 
         "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id, external_id"
     )
     inserted = {external_id: pk for pk, external_id in cursor.fetchall()}
+    # Emptied now, not only at commit: a later batch of the same transaction stages again.
     cursor.execute(f"TRUNCATE {_STAGING}")
     return inserted
 
@@ -271,10 +267,9 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
         raise ValueError(f"occurred_at must carry a time-zone offset (external_id {naive[0]}).")
     now = timezone.now()
     unique = _first_occurrences(items)
-    nested = connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            inserted = _insert_postgresql(source.pk, unique, now, nested=nested)
+            inserted = _insert_postgresql(source.pk, unique, now)
             accepted_items = [item for item in unique if item.external_id in inserted]
         else:
             inserted = _insert_portable(source.pk, unique, now)
