@@ -4,6 +4,7 @@ graphs, check the headline numbers against the API for the same filters, no cons
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -152,7 +153,9 @@ def test_overview_cards_match_the_api(page, live_server):
 def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_server, path):
     # given a record of Dash's requests
     requests: list[str] = []
+    scripts: list[str] = []
     page.on("request", lambda r: requests.append(r.url.rsplit("/", 1)[-1]))
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
 
     # when a page is opened
     _open(page, live_server, f"{path}?{_period()}")
@@ -163,6 +166,9 @@ def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_serve
     assert requests.count("_dash-layout") == 1
     callbacks = [r for r in requests if r.startswith("_dash-update-component")]
     assert callbacks == []
+    # and every script it asked for has a versioned address (cached, never asked for again)
+    unversioned = [s for s in scripts if not re.search(r"\.v\d[\w]*m\d+\.|\?m=\d", s)]
+    assert unversioned == []
     # and a filter change is answered by a callback
     with page.expect_response(lambda r: "/_dash-update-component" in r.url) as answer:
         page.evaluate(

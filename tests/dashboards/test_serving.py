@@ -47,6 +47,28 @@ def test_the_page_and_its_assets_load_under_the_prefix(client, executive):
     assert client.get(css).status_code == 200
 
 
+def test_scripts_are_versioned_and_cached_so_a_page_view_revalidates_nothing(client, executive):
+    # given a logged-in executive
+    client.force_login(executive)
+
+    # when the overview is opened
+    html = client.get("/dashboards/").content.decode()
+
+    # then plotly.js and the lazily loaded parts of the components the pages use are scripts of
+    # the page, each address carrying its package version, and each is cached for a year
+    scripts = re.findall(r'<script src="(/[^"]+)"', html)
+    for name in ("plotly", "async-graph", "async-dropdown", "async-datepicker"):
+        address = next(s for s in scripts if f"/{name}.v" in s)
+        answer = client.get(address)
+        assert answer.status_code == 200
+        assert "max-age=31536000" in answer["Cache-Control"]
+    # and the app's own assets (addressed with their modification time) are cached too
+    css = re.search(r'href="(/dashboards/assets/cx\.css\?m=[^"]+)"', html).group(1)
+    assert "max-age=31536000" in client.get(css)["Cache-Control"]
+    # and the page asks for no favicon (its icon is inline)
+    assert "_favicon.ico" not in html
+
+
 def _update_request(today_iso):
     dates = {"type": "filter-dates", "page": "overview", "name": "period"}
     return {
