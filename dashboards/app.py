@@ -36,8 +36,6 @@ PAGE_CHUNKS = [
     {"relative_package_path": "dcc/async-graph.js", "namespace": "dash"},
     {"relative_package_path": "dcc/async-dropdown.js", "namespace": "dash"},
     {"relative_package_path": "dcc/async-datepicker.js", "namespace": "dash"},
-    {"relative_package_path": "dash_table/async-table.js", "namespace": "dash"},
-    {"relative_package_path": "dash_table/async-highlight.js", "namespace": "dash"},
 ]
 dash.hooks.script(PAGE_CHUNKS)
 # Assets (our CSS and scripts) are addressed with their modification time (?m=...): cache them.

@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboards.figures import GRAPH_HEIGHT, fmt, fmt_diff, fmt_interval, fmt_p
-
-FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
 def loading(child: Any) -> dcc.Loading:
@@ -50,61 +48,88 @@ def graphs_row(*graphs: tuple[str, int], height: int | None = GRAPH_HEIGHT) -> d
     )
 
 
-def table_panel(
-    title: str, table_id: str, columns: list[dict[str, Any]], *, page_size: int, xl: int = 12
-) -> dbc.Col:
-    """A titled table in a panel."""
-    return panel(
-        html.H2(title, className="h6"),
-        table(table_id, columns, page_size=page_size),
-        width={"xs": 12, "xl": xl},
-    )
+TABLE_PAGE_SIZE = 12
 
 
-def table(
-    table_id: str,
-    columns: list[dict[str, Any]],
-    *,
-    page_size: int = 12,
-    filename_hint: str = "",
-) -> html.Div:
-    """A sortable table whose rows the page's views fill, with an "Export CSV" button."""
+def table_panel(title: str, table_id: str, *, xl: int = 12) -> dbc.Col:
+    """A titled table in a panel; the page's views fill it with `table_data`."""
+    return panel(html.H2(title, className="h6"), table(table_id), width={"xs": 12, "xl": xl})
+
+
+def table(table_id: str) -> html.Div:
+    """A table the page's views fill (`<table_id>.data`, see `table_data`): a page of rows at
+    a time with a pager, and an "Export CSV" button for every row. The browser draws the
+    pages and writes the CSV from the rows it holds (assets/cx.js, `register_tables`): no
+    round trip, and only a page of plain HTML cells to draw, however many rows there are."""
     return html.Div(
         [
-            loading(
-                dash_table.DataTable(
-                    id=table_id,
-                    columns=columns,
-                    data=[],
-                    page_size=page_size,
-                    sort_action="native",
-                    export_format="csv",
-                    export_headers="display",
-                    style_table={"overflowX": "auto"},
-                    style_cell={
-                        "fontFamily": FONT_STACK,
-                        "fontSize": "13px",
-                        "padding": "4px 8px",
-                        "textAlign": "left",
-                        "whiteSpace": "normal",
-                        "height": "auto",
-                        "maxWidth": "520px",
-                    },
-                    style_header={"fontWeight": "600", "backgroundColor": "#eef1f4"},
-                    css=[
-                        {
-                            "selector": ".export",
-                            "rule": "margin: 0 0 6px 0; padding: 2px 12px; border-radius: 6px;"
-                            " border: 1px solid #0072B2; background: #fff; color: #0072B2;"
-                            f" font-family: {FONT_STACK}; font-size: 13px;",
-                        }
-                    ],
-                )
+            html.Div(
+                [
+                    html.Button(
+                        "Export CSV",
+                        id=f"{table_id}-export",
+                        type="button",
+                        className="btn btn-outline-primary btn-sm cx-export",
+                    ),
+                    html.Small(id=f"{table_id}-count", className="text-muted ms-2"),
+                ],
+                className="mb-2",
             ),
-            html.Small(filename_hint, className="text-muted") if filename_hint else None,
+            dcc.Download(id=f"{table_id}-download"),
+            dcc.Store(id=table_id),
+            loading(html.Div(id=f"{table_id}-page", className="cx-table-scroll")),
+            dbc.Pagination(
+                id=f"{table_id}-pager",
+                max_value=1,
+                fully_expanded=False,
+                previous_next=True,
+                size="sm",
+                class_name="d-none",
+            ),
         ],
         className="cx-table",
     )
+
+
+def table_data(
+    columns: list[dict[str, Any]], rows: list[dict[str, Any]], *, page_size: int = TABLE_PAGE_SIZE
+) -> dict[str, Any]:
+    """What a `table` shows: its columns (numeric ones align right), its rows in the order
+    given (dicts by column id, values as shown) and how many rows make a page."""
+    return {
+        "columns": [
+            {"id": c["id"], "name": c["name"], "numeric": c.get("type") == "numeric"}
+            for c in columns
+        ],
+        "rows": rows,
+        "page_size": page_size,
+    }
+
+
+def register_tables(app: Any, layout: Any) -> None:
+    """The browser-side callbacks of every `table` in `layout`: draw the chosen page (the
+    first again when new rows arrive) and write the CSV."""
+    from dash import ClientsideFunction, Input, Output, State
+
+    ids = {getattr(c, "id", None) for c in layout._traverse()}
+    for table_id in [i for i in ids if isinstance(i, str) and f"{i}-pager" in ids]:
+        app.clientside_callback(
+            ClientsideFunction(namespace="cx", function_name="tablePage"),
+            Output(f"{table_id}-page", "children"),
+            Output(f"{table_id}-pager", "max_value"),
+            Output(f"{table_id}-pager", "active_page"),
+            Output(f"{table_id}-pager", "class_name"),
+            Output(f"{table_id}-count", "children"),
+            Input(table_id, "data"),
+            Input(f"{table_id}-pager", "active_page"),
+        )
+        app.clientside_callback(
+            ClientsideFunction(namespace="cx", function_name="tableCsv"),
+            Output(f"{table_id}-download", "data"),
+            Input(f"{table_id}-export", "n_clicks"),
+            State(table_id, "data"),
+            prevent_initial_call=True,
+        )
 
 
 def _change_line(card: dict[str, Any]) -> html.Div:

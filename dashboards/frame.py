@@ -304,7 +304,11 @@ def render(page: Page, query: Mapping[str, Any]) -> html.Div:
 
 
 def register(page: Page, app: Any) -> None:
-    """Every view as a callback that answers filter changes (the first paint has its values)."""
+    """Every view as a callback that answers filter changes (the first paint has its values),
+    and the browser-side callbacks of the page's tables."""
+    from dashboards.components import register_tables
+
+    register_tables(app, page.body())
     for view in page.views:
         app.callback(
             *[Output(*_split(target)) for target in view.outputs],

@@ -38,5 +38,62 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const active = paths.map(function (path) { return path.replace(/\/$/, "") === here; });
       return hrefs.concat(active);
     },
+    /* A table's page of rows (components.table): the first page when new rows arrive, else
+       the page chosen in its pager. Plain HTML cells, each naming its column. */
+    tablePage: function (data, active) {
+      const triggered = (window.dash_clientside.callback_context || {}).triggered || [];
+      const renewed = triggered.some(function (t) { return /\.data$/.test(t.prop_id); });
+      const rows = (data && data.rows) || [];
+      const columns = (data && data.columns) || [];
+      const size = (data && data.page_size) || 12;
+      const pages = Math.max(1, Math.ceil(rows.length / size));
+      const page = renewed ? 1 : Math.min(Math.max(active || 1, 1), pages);
+      const first = (page - 1) * size;
+      const shown = rows.slice(first, first + size);
+      const el = function (type, props) {
+        return {type: type, namespace: "dash_html_components", props: props};
+      };
+      const align = function (column) { return column.numeric ? "text-end" : undefined; };
+      const head = el("Thead", {children: el("Tr", {children: columns.map(function (c) {
+        return el("Th", {children: c.name, className: align(c)});
+      })})});
+      const body = shown.length ? shown.map(function (row) {
+        return el("Tr", {children: columns.map(function (c) {
+          const value = row[c.id];
+          const props = {children: value === null || value === undefined ? "" : String(value),
+                         className: align(c)};
+          props["data-column"] = c.id;
+          return el("Td", props);
+        })});
+      }) : [el("Tr", {className: "text-muted", children: el("Td", {
+        colSpan: Math.max(columns.length, 1), children: "Nothing to list for these filters."})})];
+      const table = el("Table", {
+        className: "table table-sm table-hover align-middle mb-0 cx-data-table",
+        children: [head, el("Tbody", {children: body})],
+      });
+      const count = rows.length > size
+        ? "rows " + (first + 1) + "–" + (first + shown.length) + " of " + rows.length
+        : rows.length + (rows.length === 1 ? " row" : " rows");
+      return [table, pages, page, pages > 1 ? "mt-2 mb-0" : "d-none", count];
+    },
+    /* Every row of a table as CSV, as shown. Cells a spreadsheet would run as a formula
+       (customers' own words may start with =, +, - or @) get an apostrophe, numbers excepted. */
+    tableCsv: function (clicks, data) {
+      const field = function (value) {
+        let text = value === null || value === undefined ? "" : String(value);
+        if (/^[=+\-@\t\r]/.test(text) && isNaN(Number(text))) { text = "'" + text; }
+        return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+      };
+      const columns = data.columns;
+      const lines = [columns.map(function (c) { return field(c.name); }).join(",")].concat(
+        data.rows.map(function (row) {
+          return columns.map(function (c) { return field(row[c.id]); }).join(",");
+        }));
+      const trigger = window.dash_clientside.callback_context.triggered[0].prop_id;
+      const name = trigger.replace(/-export\.n_clicks$/, "");
+      return {content: lines.join("\r\n") + "\r\n", filename: "cxmetrics-" + name + ".csv",
+              type: "text/csv", base64: false};
+    },
   },
 });
+

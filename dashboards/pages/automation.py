@@ -35,12 +35,7 @@ def body() -> html.Div:
                 ("automation-outcomes", 8), ("automation-escalation", 4), height=440
             ),
             dbc.Row(
-                components.table_panel(
-                    "Outcomes by channel and handler",
-                    "automation-table",
-                    OUTCOME_COLUMNS,
-                    page_size=12,
-                ),
+                components.table_panel("Outcomes by channel and handler", "automation-table"),
                 className="g-3",
             ),
         ]
@@ -52,7 +47,10 @@ def update_outcomes(start, end, channel, department, handled_by, metric):
     filters = summary_filters(
         start=start, end=end, channels=channel, departments=department, handled_by=handled_by
     )
-    return components.automation_panel(automation_comparison(metric=metric, filters=filters))
+    figure, flags, rows = components.automation_panel(
+        automation_comparison(metric=metric, filters=filters)
+    )
+    return figure, flags, components.table_data(OUTCOME_COLUMNS, rows)
 
 
 def update_escalation(start, end, channel, department, handled_by):
@@ -77,7 +75,11 @@ PAGE = frame.Page(
     views=(
         frame.View(
             update_outcomes,
-            ("automation-outcomes.figure", "automation-flags.children", "automation-table.data"),
+            (
+                "automation-outcomes.figure",
+                "automation-flags.children",
+                "automation-table.data",
+            ),
             EXTRAS,
         ),
         frame.View(update_escalation, ("automation-escalation.figure",)),

@@ -34,9 +34,7 @@ def body() -> html.Div:
                         components.graph("channels-pairwise", height=420),
                         width={"xs": 12, "xl": 6},
                     ),
-                    components.table_panel(
-                        "Every pair of channels", "channels-pairs", PAIR_COLUMNS, page_size=10, xl=6
-                    ),
+                    components.table_panel("Every pair of channels", "channels-pairs", xl=6),
                 ],
                 className="g-3",
             ),
@@ -57,7 +55,10 @@ def update_consistency(start, end, channel, department, handled_by, metric):
     filters = summary_filters(
         start=start, end=end, channels=channel, departments=department, handled_by=handled_by
     )
-    return figures.consistency_panel(channel_consistency(metric=metric, filters=filters))
+    spread, pairwise, rows = figures.consistency_panel(
+        channel_consistency(metric=metric, filters=filters)
+    )
+    return spread, pairwise, components.table_data(PAIR_COLUMNS, rows)
 
 
 PAGE = frame.Page(

@@ -30,7 +30,7 @@ def body() -> html.Div:
     return html.Div(
         [
             components.graphs_row(("goals-progress", 12), height=None),
-            dbc.Row(components.table_panel("Goals", "goals-table", GOAL_COLUMNS, page_size=10)),
+            dbc.Row(components.table_panel("Goals", "goals-table")),
             dbc.Row(
                 components.panel(
                     html.Label("History of", className="form-label small text-muted mb-1"),
@@ -54,7 +54,8 @@ def update_goals(department, as_of, goal_id):
     page = goals_page(
         as_of=filters.end, user=current_user(), departments=filters.departments, goal_id=goal_id
     )
-    return figures.goals_panel(page)
+    progress, rows, options, chosen, history = figures.goals_panel(page)
+    return progress, components.table_data(GOAL_COLUMNS, rows), options, chosen, history
 
 
 PAGE = frame.Page(

@@ -43,19 +43,12 @@ def body() -> html.Div:
                         components.graph("incentives-attainment", height=400),
                         width={"xs": 12, "xl": 6},
                     ),
-                    components.table_panel(
-                        "Plans", "incentives-plans", PLAN_COLUMNS, page_size=8, xl=6
-                    ),
+                    components.table_panel("Plans", "incentives-plans", xl=6),
                 ],
                 className="g-3",
             ),
             dbc.Row(
-                components.table_panel(
-                    "Plan components (pending first)",
-                    "incentives-components",
-                    COMPONENT_COLUMNS,
-                    page_size=10,
-                ),
+                components.table_panel("Plan components (pending first)", "incentives-components"),
                 className="g-3",
             ),
         ]
@@ -65,8 +58,15 @@ def body() -> html.Div:
 def update_incentives(department, as_of):
     """Callback: alignment matrix and share, plan attainment, plans and components tables."""
     filters = summary_filters(departments=department, end=as_of)
-    return figures.incentives_panel(
+    matrix, alignment, attainment, plans, parts = figures.incentives_panel(
         incentives_board(as_of=filters.end, departments=filters.departments)
+    )
+    return (
+        matrix,
+        alignment,
+        attainment,
+        components.table_data(PLAN_COLUMNS, plans),
+        components.table_data(COMPONENT_COLUMNS, parts),
     )
 
 

@@ -31,7 +31,7 @@ def body() -> html.Div:
                 components.panel(
                     html.H2("Comments, most negative first", className="h6"),
                     html.Div(id="voice-caption", className="small text-muted mb-2"),
-                    components.table("voice-comments", COMMENT_COLUMNS, page_size=15),
+                    components.table("voice-comments"),
                 ),
                 className="g-3",
             ),
@@ -45,7 +45,8 @@ def update_comments(start, end, channel, department, handled_by, metric, sentime
         start=start, end=end, channels=channel, departments=department, handled_by=handled_by
     )
     data = recent_comments(filters=filters, metric=metric or None, sentiment=sentiment or None)
-    return components.comments_panel(data)
+    rows, caption = components.comments_panel(data)
+    return components.table_data(COMMENT_COLUMNS, rows), caption
 
 
 def update_themes(start, end, channel, department, handled_by, metric, sentiment):

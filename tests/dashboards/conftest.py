@@ -24,6 +24,11 @@ def period(days: int) -> SummaryFilters:
     return SummaryFilters(start=end - timedelta(days=days - 1), end=end)
 
 
+def table_rows(table: dict) -> list[dict]:
+    """The rows of a `components.table_data`."""
+    return table["rows"]
+
+
 def respond(scores, *, ago: int = 1, **fields):
     return make_responses(scores=scores, occurred_at=days_ago(ago), **fields)
 

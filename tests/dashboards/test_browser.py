@@ -3,9 +3,12 @@ graphs, check the headline numbers against the API for the same filters, no cons
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -240,16 +243,16 @@ def test_voice_page_lists_comments_and_themes(page, live_server):
     caption = page.locator("#voice-caption").inner_text()
     # every AI-handled chat answer carried a comment: the listing counts them all
     assert f"of {api['groups'][0]['n']} comments" in caption
-    assert "chatbot" in page.locator("#voice-comments").inner_text()
+    assert "chatbot" in page.locator("#voice-comments-page").inner_text()
     assert page.cx_errors == []
 
 
 def test_goals_page_matches_the_goal_progress_api(page, live_server, data):
     _open(page, live_server, f"goals?as_of={today().isoformat()}")
     api = _api(page, live_server, f"goals/{data['goal'].pk}/progress?as_of={today().isoformat()}")
-    cell = page.locator('#goals-table td[data-dash-column="value"]').first.inner_text()
+    cell = page.locator('#goals-table-page td[data-column="value"]').first.inner_text()
     assert cell == f"{api['value']:.1f}%"
-    n = page.locator('#goals-table td[data-dash-column="n"]').first.inner_text()
+    n = page.locator('#goals-table-page td[data-column="n"]').first.inner_text()
     assert int(n) == api["n"]
     assert page.cx_errors == []
 
@@ -261,7 +264,32 @@ def test_incentives_page_matches_the_attainment_api(page, live_server, data):
         live_server,
         f"incentive-plans/{data['plan'].pk}/attainment?as_of={today().isoformat()}",
     )
-    paid = page.locator('#incentives-plans td[data-dash-column="paid"]').first.inner_text()
+    paid = page.locator('#incentives-plans-page td[data-column="paid"]').first.inner_text()
     assert paid == f"{api['paid_pct']:.1f}%"
     assert page.locator(".js-plotly-plot").count() == 3
+    assert page.cx_errors == []
+
+
+def test_a_table_pages_its_rows_and_exports_them_all_as_csv(page, live_server):
+    # given the voice page, whose table lists customers' own words, a page at a time
+    _open(page, live_server, f"voice?{_period()}")
+    shown = page.locator("#voice-comments-page tbody tr")
+    count = page.locator("#voice-comments-count").inner_text()
+    total = int(count.rsplit(" ", 1)[-1]) if " of " in count else int(count.split()[0])
+    assert 0 < shown.count() <= 12 and shown.count() == min(total, 12)
+
+    # when its "Export CSV" button is pressed
+    with page.expect_download() as download:
+        page.click("#voice-comments-export")
+
+    # then the file holds the header and every row, the first as the table shows it
+    assert download.value.suggested_filename == "cxmetrics-voice-comments.csv"
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    headers = page.locator("#voice-comments-page thead th").all_inner_texts()
+    assert rows[0] == headers and len(rows) == total + 1
+    assert rows[1] == [cell.strip() for cell in shown.first.locator("td").all_inner_texts()]
+    # and when there are more rows than a page, the pager shows the next ones
+    if total > 12:
+        page.click("#voice-comments-pager >> text=›")
+        expect(page.locator("#voice-comments-count")).to_contain_text("rows 13–")
     assert page.cx_errors == []

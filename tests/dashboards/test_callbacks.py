@@ -6,9 +6,10 @@ import pytest
 
 from cxmetrics.models import Department, Goal
 from cxmetrics.selectors.dashboards.filters import today
+from dashboards import components
 from dashboards.figures import Figure
 from dashboards.pages import automation, channels, goals, incentives, overview, voice
-from tests.dashboards.conftest import respond
+from tests.dashboards.conftest import respond, table_rows
 
 
 @pytest.fixture
@@ -33,28 +34,28 @@ def test_overview_graph_callbacks_return_figures(two_periods, week):
 
 def test_channels_callbacks(two_periods, week):
     matrix = channels.update_matrix(*week, [], [], [], "csat")
-    spread, pairwise, rows = channels.update_consistency(*week, [], [], [], "nps")
+    spread, pairwise, table = channels.update_consistency(*week, [], [], [], "nps")
     assert matrix.data[0]["x"] == ["Chat"]
     assert isinstance(spread, Figure) and isinstance(pairwise, Figure)
-    assert rows == []  # one channel: no pairs
+    assert table_rows(table) == []  # one channel: no pairs
 
 
 def test_automation_callbacks(org, week):
     respond([1] * 40, metric="csat", channel="chat", handled_by="ai")
     respond([5] * 40, metric="csat", channel="chat", handled_by="human")
-    _figure, flags, rows = automation.update_outcomes(*week, [], [], [], "csat")
+    _figure, flags, table = automation.update_outcomes(*week, [], [], [], "csat")
     escalation = automation.update_escalation(*week, [], [], [])
     assert "Chat" in str(flags)
-    assert {r["handled_by"] for r in rows} == {"AI", "Human"}
+    assert {r["handled_by"] for r in table_rows(table)} == {"AI", "Human"}
     assert escalation.data[0]["y"] == [0.0]
 
 
 def test_voice_callbacks(org, week):
     respond([1], metric="csat", comment="Awful, the parcel is late again and nobody helped.")
     respond([2], metric="csat", comment="Terrible: parcel late again.")
-    rows, caption = voice.update_comments(*week, [], [], [], None, None)
+    table, caption = voice.update_comments(*week, [], [], [], None, None)
     themes = voice.update_themes(*week, [], [], [], None, None)
-    assert rows[0]["comment"].startswith(("Awful", "Terrible"))
+    assert table_rows(table)[0]["comment"].startswith(("Awful", "Terrible"))
     assert "2 most negative of 2" in caption
     assert "of all 2 negative comments" in themes.layout["title"]["subtitle"]["text"]
     assert "parcel late" in themes.data[0]["y"]
@@ -71,7 +72,8 @@ def test_goals_callback_lists_goals_and_picks_a_shared_one(org, lead, week):
         owner=lead,
     )
     goal.departments.set(Department.objects.filter(slug__in=["support", "billing"]))
-    figure, rows, options, chosen, history = goals.update_goals([], week[1], None)
+    figure, table, options, chosen, history = goals.update_goals([], week[1], None)
+    rows = table_rows(table)
     assert rows[0]["goal"] == "CSAT to 80" and rows[0]["shared"] == "yes"
     assert chosen == goal.pk and options[0]["value"] == goal.pk
     assert isinstance(figure, Figure)
@@ -80,5 +82,18 @@ def test_goals_callback_lists_goals_and_picks_a_shared_one(org, lead, week):
 
 def test_incentives_callback_without_plans(org, week):
     _matrix, _share, attainment, plans, parts = incentives.update_incentives([], week[1])
-    assert plans == [] and parts == []
+    assert table_rows(plans) == [] and table_rows(parts) == []
     assert "No incentive plans" in attainment.layout["annotations"][0]["text"]
+
+
+def test_table_data_names_the_columns_and_keeps_the_rows_in_order():
+    columns = [{"name": "Day", "id": "day"}, {"name": "Score", "id": "score", "type": "numeric"}]
+    rows = [{"day": "2026-11-02", "score": 4}, {"day": "2026-11-01", "score": 1}]
+    assert components.table_data(columns, rows, page_size=10) == {
+        "columns": [
+            {"id": "day", "name": "Day", "numeric": False},
+            {"id": "score", "name": "Score", "numeric": True},
+        ],
+        "rows": rows,
+        "page_size": 10,
+    }
