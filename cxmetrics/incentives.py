@@ -30,6 +30,7 @@ __all__ = [
     "expected_value",
     "goal_status",
     "plan_attainment",
+    "progress_pct",
     "validate_weights",
 ]
 
@@ -239,6 +240,15 @@ def expected_value(*, baseline: float, target: float, start: date, end: date, as
         return baseline
     share = (as_of - start).days / (end - start).days
     return baseline + share * (target - baseline)
+
+
+def progress_pct(value: float | None, *, baseline: float, target: float) -> float | None:
+    """How far ``value`` is on the way from ``baseline`` (0) to ``target`` (100), in percent:
+    below 0 is behind the baseline, above 100 beyond the target. None without a value, or when
+    the baseline is the target (no way to go)."""
+    if value is None or target == baseline:
+        return None
+    return 100.0 * (value - baseline) / (target - baseline)
 
 
 def goal_status(

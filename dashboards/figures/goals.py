@@ -32,12 +32,8 @@ STATUS_COLOURS = {
     "missed": OKABE_ITO["black"],
     "not_enough_data": "#8a94a6",
 }
-GOAL_ROW_HEIGHT = 115
-# Within a row: the goal's panel (markers), then room for its tick labels, its axis title and
-# the next goal's name, in pixels, so that they never overlap however many goals there are.
-_PANEL = 40
-_GAP = GOAL_ROW_HEIGHT - _PANEL
-_MARGIN_TOP, _MARGIN_BOTTOM = 118, 96
+GOAL_ROW_HEIGHT = 64
+_MARGIN_TOP, _MARGIN_BOTTOM, _MARGIN_LEFT = 96, 110, 330
 NO_GOALS = "No goals yet: team leads set them in the admin or through the goals API."
 
 
@@ -45,136 +41,118 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _plot_height(count: int) -> int:
-    return count * _PANEL + (count - 1) * _GAP
+def _label(goal: dict[str, Any]) -> str:
+    metric = METRIC_LABELS.get(goal["metric"], goal["metric"])
+    status = STATUS_LABELS.get(goal["status"], goal["status"])
+    label = f"<b>{_short(goal['name'], 40)}</b><br>{status} · {metric} · n = {goal['n']:,}"
+    if goal["value"] is not None and goal["progress"]["value"] is None:
+        label += " · baseline = target: no scale"
+    return label
 
 
-def _rows(count: int) -> list[list[float]]:
-    """Vertical domains of `count` stacked panels, top first (layout geometry only)."""
-    plot = _plot_height(count)
-    tops = [1.0 - i * GOAL_ROW_HEIGHT / plot for i in range(count)]
-    return [[max(0.0, top - _PANEL / plot), top] for top in tops]
+def _hover(goal: dict[str, Any]) -> str:
+    metric = goal["metric"]
+    measured = "no value yet"
+    if goal["value"] is not None:
+        measured = f"{fmt(metric, goal['value'])}"
+        if goal["low"] is not None and goal["high"] is not None:
+            measured += f" (95% CI {fmt(metric, goal['low'])} to {fmt(metric, goal['high'])})"
+    stretch = f", stretch {fmt(metric, goal['stretch'])}" if goal["stretch"] is not None else ""
+    return (
+        f"<b>{_short(goal['name'], 90)}</b><br>{METRIC_LABELS.get(metric, metric)} {measured}, "
+        f"n = {goal['n']:,}<br>baseline {fmt(metric, goal['baseline'])}, expected today "
+        f"{fmt(metric, goal['expected'])}, target {fmt(metric, goal['target'])}{stretch}"
+    )
 
 
 def goals_figure(board: dict[str, Any]) -> Figure:
-    """Each goal on its own scale: baseline, target, stretch, where it should be today
-    (expected), and where it is (value with its 95% interval), coloured by status."""
+    """Every goal on one scale, the way from its baseline (0%) to its target (100%): where it
+    should be today on a straight path (expected), its stretch, and where it is (value with
+    its 95% interval), coloured by status; the goal's own units in the hover."""
     goals = board["goals"]
     title = f"Progress against trajectory on {board['as_of']}"
     if not goals:
         return empty_figure(NO_GOALS, title=title)
+    labels = [_label(goal) for goal in goals]
+    way = [goal["progress"] for goal in goals]
+    hover = [_hover(goal) for goal in goals]
     fig = new_figure()
-    for row, (goal, domain) in enumerate(zip(goals, _rows(len(goals)), strict=True), start=1):
-        metric = goal["metric"]
-        first = row == 1
-        suffix = "" if first else str(row)
-        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
-        marks = [
-            ("baseline", goal["baseline"], "line-ns-open", "#8a94a6"),
-            ("target", goal["target"], "line-ns-open", OKABE_ITO["black"]),
-            ("stretch", goal["stretch"], "star-open", OKABE_ITO["black"]),
-            ("expected today", goal["expected"], "triangle-down", OKABE_ITO["sky"]),
-        ]
-        for name, value, symbol, colour in marks:
-            if value is None:
-                continue
-            fig.add_trace(
-                scatter(
-                    x=[value],
-                    y=[0],
-                    mode="markers",
-                    name=name,
-                    legendgroup=name,
-                    showlegend=first,
-                    marker={"symbol": symbol, "size": 16, "color": colour, "line": {"width": 2}},
-                    hovertemplate=f"{name}: {fmt(metric, value)}<extra></extra>",
-                    **axes,
-                )
+    marks = [
+        ("baseline (0%)", [0.0] * len(goals), "line-ns-open", "#8a94a6"),
+        ("target (100%)", [100.0] * len(goals), "line-ns-open", OKABE_ITO["black"]),
+        ("stretch", [w["stretch"] for w in way], "star-open", OKABE_ITO["black"]),
+        ("expected today", [w["expected"] for w in way], "triangle-down", OKABE_ITO["sky"]),
+    ]
+    for name, x, symbol, colour in marks:
+        if all(v is None for v in x):
+            continue
+        fig.add_trace(
+            scatter(
+                x=x,
+                y=labels,
+                mode="markers",
+                name=name,
+                marker={"symbol": symbol, "size": 16, "color": colour, "line": {"width": 2}},
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
             )
-        colour = STATUS_COLOURS.get(goal["status"], OKABE_ITO["blue"])
-        if goal["low"] is not None and goal["high"] is not None:
-            fig.add_trace(
-                scatter(
-                    x=[goal["low"], goal["high"]],
-                    y=[0, 0],
-                    mode="lines",
-                    line={"color": colour, "width": 4},
-                    name="95% interval",
-                    legendgroup="interval",
-                    showlegend=first,
-                    hoverinfo="skip",
-                    **axes,
-                )
-            )
-        if goal["value"] is not None:
-            small = goal["n"] < goal["min_n"]
-            fig.add_trace(
-                scatter(
-                    x=[goal["value"]],
-                    y=[0],
-                    mode="markers",
-                    name="measured",
-                    legendgroup="measured",
-                    showlegend=first,
-                    marker={
-                        "symbol": "circle-open" if small else "circle",
-                        "size": 14,
-                        "color": colour,
-                        "line": {"width": 2},
-                    },
-                    hovertemplate=(
-                        f"{METRIC_LABELS.get(metric, metric)} {fmt(metric, goal['value'])}"
-                        f"<br>95% CI {fmt(metric, goal['low'])} to {fmt(metric, goal['high'])}"
-                        f"<br>n = {goal['n']:,}<extra></extra>"
-                    ),
-                    **axes,
-                )
-            )
-        fig.update_layout(
-            **{
-                f"xaxis{suffix}": {
-                    "anchor": f"y{suffix}",
-                    "automargin": False,
-                    "title": {
-                        "text": f"{METRIC_LABELS.get(metric, metric)} · n = {goal['n']:,}",
-                        "standoff": 2,
-                        "font": {"size": 12},
-                    },
-                },
-                f"yaxis{suffix}": {
-                    "anchor": f"x{suffix}",
-                    "domain": domain,
-                    "visible": False,
-                    "range": [-1, 1],
-                },
-            }
         )
-        fig.add_annotation(
-            text=f"<b>{_short(goal['name'], 90)}</b> · "
-            f"{STATUS_LABELS.get(goal['status'], goal['status'])}",
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=domain[1],
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 13},
+    # The intervals: one line per goal (segments separated by gaps).
+    segments_x: list[float | None] = []
+    segments_y: list[str | None] = []
+    for label, w in zip(labels, way, strict=True):
+        if w["low"] is not None and w["high"] is not None:
+            segments_x += [w["low"], w["high"], None]
+            segments_y += [label, label, None]
+    if segments_x:
+        fig.add_trace(
+            scatter(
+                x=segments_x,
+                y=segments_y,
+                mode="lines",
+                name="95% interval",
+                line={"color": "#52606d", "width": 3},
+                hoverinfo="skip",
+            )
         )
+    fig.add_trace(
+        scatter(
+            x=[w["value"] for w in way],
+            y=labels,
+            mode="markers",
+            name="measured",
+            marker={
+                "symbol": [
+                    "circle-open" if goal["n"] < goal["min_n"] else "circle" for goal in goals
+                ],
+                "size": 14,
+                "color": [STATUS_COLOURS.get(goal["status"], OKABE_ITO["blue"]) for goal in goals],
+                "line": {"width": 2},
+            },
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
     _base(
         fig,
         title=title,
-        subtitle="Marker: measured value with 95% interval, coloured by status; hollow when n "
-        "is below the goal's minimum",
-        height=_plot_height(len(goals)) + _MARGIN_TOP + _MARGIN_BOTTOM,
+        subtitle="Percent of the way from each goal's baseline to its target. Marker: measured "
+        "value, coloured by status (the label says which), hollow when n is below the goal's "
+        "minimum",
+        height=len(goals) * GOAL_ROW_HEIGHT + _MARGIN_TOP + _MARGIN_BOTTOM,
     )
-    # The legend goes below the last panel's tick labels and axis title.
-    legend_y = -56 / _plot_height(len(goals))
-    fig.update_layout(legend={"y": legend_y, "yanchor": "top", "x": 0, "orientation": "h"})
-    fig.update_layout(margin={"b": _MARGIN_BOTTOM, "t": _MARGIN_TOP})  # t: the first name
-    # Placed by pixels above: growing a margin would only redraw the graph (once per axis).
-    fig.update_xaxes(automargin=False)
-    fig.update_yaxes(automargin=False)
+    fig.update_layout(
+        margin={"l": _MARGIN_LEFT, "t": _MARGIN_TOP, "b": _MARGIN_BOTTOM},
+        legend={"y": -70 / (len(goals) * GOAL_ROW_HEIGHT), "yanchor": "top"},
+    )
+    # Laid out in pixels above: growing a margin would only redraw the graph.
+    fig.update_xaxes(
+        automargin=False,
+        title={"text": "% of the way from baseline to target", "standoff": 4},
+        ticksuffix="%",
+        zeroline=False,
+    )
+    fig.update_yaxes(automargin=False, autorange="reversed", type="category")
     return fig
 
 

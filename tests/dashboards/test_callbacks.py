@@ -77,6 +77,8 @@ def test_goals_callback_lists_goals_and_picks_a_shared_one(org, lead, week):
     assert rows[0]["goal"] == "CSAT to 80" and rows[0]["shared"] == "yes"
     assert chosen == goal.pk and options[0]["value"] == goal.pk
     assert isinstance(figure, Figure)
+    expected = next(t for t in figure.data if t["name"] == "expected today")
+    assert list(expected["x"]) == [0.0]  # the goal starts today: expected at its baseline
     assert history.layout["annotations"][0]["text"].startswith("No snapshots")
 
 

@@ -160,6 +160,68 @@ def test_kpi_cards_show_value_n_interval_and_change():
     assert "+3.5 pts" in text and "significant" in text and "p < 0.001" in text
 
 
+def _goal(name, status, progress, **fields):
+    base = {
+        "goal_id": 1,
+        "name": name,
+        "metric": "nps",
+        "status": status,
+        "baseline": 30.0,
+        "target": 45.0,
+        "stretch": None,
+        "expected": 37.5,
+        "value": 40.0,
+        "low": 35.0,
+        "high": 45.0,
+        "n": 200,
+        "min_n": 30,
+    }
+    return {**base, **fields, "progress": progress}
+
+
+def test_the_goals_chart_puts_every_goal_on_one_baseline_to_target_scale():
+    # given two goals: one on track with an interval, one without a value yet
+    on_track = _goal(
+        "NPS to 45",
+        "on_track",
+        {"value": 66.7, "low": 33.3, "high": 100.0, "expected": 50.0, "stretch": None},
+    )
+    empty = _goal(
+        "CSAT to 90",
+        "not_enough_data",
+        {"value": None, "low": None, "high": None, "expected": 10.0, "stretch": 120.0},
+        metric="csat",
+        value=None,
+        low=None,
+        high=None,
+        n=0,
+        stretch=95.0,
+    )
+    fig = _valid(figures.goals_figure({"as_of": "2026-11-27", "goals": [on_track, empty]}))
+
+    # then one trace per mark, each goal a row (first on top), positions as given
+    traces = {t["name"]: t for t in fig.data}
+    assert list(traces) == [
+        "baseline (0%)",
+        "target (100%)",
+        "stretch",
+        "expected today",
+        "95% interval",
+        "measured",
+    ]
+    rows = list(traces["measured"]["y"])
+    assert rows[0].startswith("<b>NPS to 45</b><br>On track · NPS · n = 200")
+    assert "Not enough data" in rows[1] and fig.layout["yaxis"]["autorange"] == "reversed"
+    assert list(traces["measured"]["x"]) == [66.7, None]
+    assert list(traces["expected today"]["x"]) == [50.0, 10.0]
+    assert list(traces["stretch"]["x"]) == [None, 120.0]
+    assert list(traces["95% interval"]["x"]) == [33.3, 100.0, None]  # the empty goal has none
+    assert list(traces["measured"]["marker"]["symbol"]) == ["circle", "circle-open"]
+    # and the hover gives each goal's own units
+    assert "NPS +40.0 (95% CI +35.0 to +45.0), n = 200" in traces["measured"]["customdata"][0]
+    assert "target +45.0" in traces["measured"]["customdata"][0]
+
+
 def test_the_goal_history_draws_value_band_and_expected_path():
     timeline = {
         "goal": {"name": "CSAT to 80", "metric": "csat", "target": 80.0, "status": "on_track"},
@@ -231,6 +293,13 @@ def test_figures_are_valid_plotly_figures():
                 "high": 74.0,
                 "n": 300,
                 "min_n": 30,
+                "progress": {
+                    "value": 20.0,
+                    "low": 0.0,
+                    "high": 40.0,
+                    "expected": 50.0,
+                    "stretch": 150.0,
+                },
                 "shared": True,
                 "department_names": ["Support", "Billing"],
                 "start": "2026-01-01",

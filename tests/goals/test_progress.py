@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from cxmetrics import metrics
+from cxmetrics.incentives import progress_pct
 from cxmetrics.models import Channel
 from cxmetrics.selectors.goals import goal_progress, goals_overview
 from tests.goals.conftest import END, MID, START, make_goal, nps_30, store
@@ -154,3 +155,11 @@ def test_overview_filters_active_goals(lead):
     assert len(goals_overview(as_of=MID, active=True)) == 1
     assert goals_overview(as_of=date(2025, 3, 1), active=True) == []
     assert len(goals_overview(as_of=date(2025, 3, 1), active=False)) == 1
+
+
+def test_progress_is_the_share_of_the_way_from_baseline_to_target():
+    assert progress_pct(37.5, baseline=30.0, target=45.0) == 50.0
+    assert progress_pct(45.0, baseline=30.0, target=45.0) == 100.0
+    assert progress_pct(24.0, baseline=30.0, target=45.0) == pytest.approx(-40.0)
+    assert progress_pct(None, baseline=30.0, target=45.0) is None
+    assert progress_pct(40.0, baseline=45.0, target=45.0) is None  # no way to go

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from cxmetrics.incentives import progress_pct
 from cxmetrics.selectors import goals as goal_selectors
 
 from .filters import today
@@ -16,12 +17,20 @@ def goals_board(
     *, as_of: date | None, user: Any = None, departments: Sequence[str] = ()
 ) -> dict[str, Any]:
     """Every goal's progress on `as_of` (default today; goals_overview), kept to goals in which
-    any of `departments` participates (all when empty). Returns {as_of, goals}."""
+    any of `departments` participates (all when empty), each with `progress`: its value,
+    interval, expected value and stretch as percent of the way from baseline to target (so
+    goals on different metrics share one scale). Returns {as_of, goals}."""
     as_of = as_of or today()
     goals = goal_selectors.goals_overview(as_of=as_of, user=user)
     if departments:
         wanted = set(departments)
         goals = [goal for goal in goals if wanted & set(goal["departments"])]
+    for goal in goals:
+        way = {"baseline": goal["baseline"], "target": goal["target"]}
+        goal["progress"] = {
+            key: progress_pct(goal[key], **way)
+            for key in ("value", "low", "high", "expected", "stretch")
+        }
     return {"as_of": as_of, "goals": goals}
 
 
