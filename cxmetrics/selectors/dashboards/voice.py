@@ -29,7 +29,6 @@ _SENTIMENT_Q = {
         sentiment__gt=metrics.NEGATIVE_THRESHOLD, sentiment__lt=metrics.POSITIVE_THRESHOLD
     ),
 }
-_WORD = re.compile(r"[a-z][a-z']+")
 # Function words carry no theme. Negations ("not", "never", "no") stay: "not solved" is one.
 _STOP = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -112,23 +111,26 @@ def recent_comments(
     }
 
 
-_CLAUSE = re.compile(r"[.!?;:,()\n]+")
+# Words, and runs of punctuation that end a clause.
+_TOKEN = re.compile(r"[a-z][a-z']+|[.!?;:,()\n]+")
 
 
 def _terms(text: str) -> set[str]:
     """The distinct words and two-word phrases of one comment, without function words.
 
     Phrases never cross punctuation ("Average experience. Nothing special" has no
-    "experience nothing").
+    "experience nothing"). One pass over the comment's tokens.
     """
     terms: set[str] = set()
-    for clause in _CLAUSE.split(text.lower()):
-        words = _WORD.findall(clause)
-        keep = [word not in _STOP and len(word) > 2 for word in words]
-        terms.update(word for word, kept in zip(words, keep, strict=True) if kept)
-        terms.update(
-            f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1) if keep[i] and keep[i + 1]
-        )
+    previous = None  # the last word, when it was kept and no punctuation came after it
+    for token in _TOKEN.findall(text.lower()):
+        if token[0] < "a" or len(token) <= 2 or token in _STOP:
+            previous = None  # punctuation ends a clause; a function word breaks a phrase
+            continue
+        terms.add(token)
+        if previous is not None:
+            terms.add(f"{previous} {token}")
+        previous = token
     return terms
 
 
