@@ -19,6 +19,7 @@ import flask
 from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 from dash._callback_context import context_value as callback_context_value
 
+from cxmetrics.branding import ICON
 from dashboards.context import csrf_token, current_user
 from dashboards.pages import PAGES
 
@@ -44,13 +45,6 @@ ASSETS_MAX_AGE = 365 * 24 * 3600
 _lock = threading.Lock()
 _app: dash.Dash | None = None
 
-# The page's icon inline, as on the login page: one request fewer per page view.
-ICON = (
-    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E"
-    "%3Crect width='32' height='32' rx='6' fill='%231f2933'/%3E%3Ctext x='16' y='22' "
-    "font-family='sans-serif' font-size='16' font-weight='700' fill='%23fff' "
-    "text-anchor='middle'%3Ecx%3C/text%3E%3C/svg%3E"
-)
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -18,6 +18,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
+from dashboards.components import register_tables
+
 # Filters every page shares; they travel with the navigation links (assets/cx.js).
 SHARED_KEYS = ("start", "end", "channel", "department", "handled_by")
 LIST_KEYS = ("channel", "department", "handled_by")
@@ -306,8 +308,6 @@ def render(page: Page, query: Mapping[str, Any]) -> html.Div:
 def register(page: Page, app: Any) -> None:
     """Every view as a callback that answers filter changes (the first paint has its values),
     and the browser-side callbacks of the page's tables."""
-    from dashboards.components import register_tables
-
     register_tables(app, page.body())
     for view in page.views:
         app.callback(
