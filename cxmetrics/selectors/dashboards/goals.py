@@ -25,13 +25,16 @@ def goals_board(
     if departments:
         wanted = set(departments)
         goals = [goal for goal in goals if wanted & set(goal["departments"])]
-    for goal in goals:
-        way = {"baseline": goal["baseline"], "target": goal["target"]}
-        goal["progress"] = {
-            key: progress_pct(goal[key], **way)
-            for key in ("value", "low", "high", "expected", "stretch")
-        }
-    return {"as_of": as_of, "goals": goals}
+    return {"as_of": as_of, "goals": [{**goal, "progress": _progress(goal)} for goal in goals]}
+
+
+def _progress(goal: dict[str, Any]) -> dict[str, float | None]:
+    """A goal's value, interval, expected value and stretch as percent of its way."""
+    way = {"baseline": goal["baseline"], "target": goal["target"]}
+    return {
+        key: progress_pct(goal[key], **way)
+        for key in ("value", "low", "high", "expected", "stretch")
+    }
 
 
 def goal_timeline(*, goal_id: int | None, as_of: date | None) -> dict[str, Any] | None:
