@@ -367,3 +367,55 @@ def test_the_admin_is_for_admins_only(client, world, lead):
     # then
     assert (listing.status_code, change.status_code, plans.status_code) == (403, 403, 403)
     assert stored() == before
+
+
+# --- The services decide, so a form view gets the same answers as the API -------------------------
+
+
+def test_the_goal_service_refuses_what_the_api_refuses(world, lead):
+    # given Support's goal, and a caller that is not the API (a form view, a script)
+    from cxmetrics.models import Department
+    from cxmetrics.services import goals as goal_services
+
+    goal = world["goal"]["support"]
+    billing = Department.objects.get(slug="billing")
+    before = stored()
+    # when its owner turns it into a Billing goal through the service
+    with pytest.raises(goal_services.NotAllowed) as refused:
+        goal_services.update_goal(goal=goal, actor=lead, departments=[billing])
+    with pytest.raises(goal_services.NotAllowed):
+        goal_services.create_goal(
+            actor=lead,
+            name="Billing CES",
+            metric="ces",
+            baseline=4,
+            target=5,
+            start=START,
+            end=END,
+            departments=[billing],
+        )
+    # then
+    assert str(refused.value) == "You lead support; billing is not one of your departments."
+    assert stored() == before
+
+
+def test_the_plan_service_refuses_what_the_api_refuses(world, lead, other_lead):
+    # given
+    from cxmetrics.models import Department
+    from cxmetrics.services import goals as goal_services
+
+    support_plan, billing_plan = world["plan"]["support"], world["plan"]["billing"]
+    billing = Department.objects.get(slug="billing")
+    before = stored()
+    # when / then
+    with pytest.raises(goal_services.NotAllowed):
+        goal_services.update_plan(plan=support_plan, actor=lead, department=billing)
+    with pytest.raises(goal_services.NotAllowed):
+        goal_services.update_plan(plan=billing_plan, actor=lead, name="Ours now")
+    with pytest.raises(goal_services.NotAllowed):
+        goal_services.close_period(plan=billing_plan, actor=lead)
+    with pytest.raises(goal_services.NotAllowed):
+        goal_services.delete_plan(plan=billing_plan, actor=lead)
+    with pytest.raises(goal_services.NotAllowed):
+        goal_services.delete_goal(goal=world["goal"]["billing"], actor=lead)
+    assert stored() == before
