@@ -419,3 +419,71 @@ def test_the_plan_service_refuses_what_the_api_refuses(world, lead, other_lead):
     with pytest.raises(goal_services.NotAllowed):
         goal_services.delete_goal(goal=world["goal"]["billing"], actor=lead)
     assert stored() == before
+
+
+# --- Every write under /api/v1/ is in this file ---------------------------------------------------
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# The writes people make, each covered by a matrix above.
+PEOPLE_WRITES = {
+    ("goals", "post"),
+    ("goals/{id}", "put"),
+    ("goals/{id}", "patch"),
+    ("goals/{id}", "delete"),
+    ("incentive-plans", "post"),
+    ("incentive-plans/{id}", "put"),
+    ("incentive-plans/{id}", "patch"),
+    ("incentive-plans/{id}", "delete"),
+    ("incentive-plans/{id}/close", "post"),
+}
+# The writes only API keys make (data pushed for their own source).
+API_KEY_WRITES = {
+    ("responses", "post"),
+    ("ingest/delighted", "post"),
+    ("ingest/zendesk", "post"),
+    ("ingest/typeform", "post"),
+    ("ingest/qualtrics", "post"),
+}
+
+
+def api_writes() -> set[tuple[str, str]]:
+    """(route, method) of every write method routed under /api/v1/."""
+    import re
+
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern), p.callback
+
+    found = set()
+    for route, callback in walk(get_resolver().url_patterns):
+        if not route.startswith("api/v1/"):
+            continue
+        route = re.sub(r"\(\?P<pk>[^)]*\)", "{id}", route[len("api/v1/") :]).strip("^$")
+        actions = getattr(callback, "actions", None)
+        view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        methods = actions.keys() if actions else [m for m in WRITE_METHODS if hasattr(view, m)]
+        found |= {(route, m) for m in methods if m in WRITE_METHODS}
+    return found
+
+
+def test_every_write_endpoint_is_covered_here():
+    # A new write endpoint must join PEOPLE_WRITES (and get a matrix) or API_KEY_WRITES.
+    assert api_writes() == PEOPLE_WRITES | API_KEY_WRITES
+
+
+@pytest.mark.parametrize("route", sorted(r for r, _ in API_KEY_WRITES))
+@pytest.mark.parametrize("role", ("lead", "admin", "executive", "integrator"))
+def test_people_cannot_push_data(clients, world, role, route):
+    # given
+    from cxmetrics.models import Response as CxResponse
+
+    # when a person (not an API key) posts to an ingest endpoint
+    response = clients(role).post(f"/api/v1/{route}", {}, format="json")
+    # then
+    assert response.status_code == 403, response.content[:200]
+    assert CxResponse.objects.count() == 0
