@@ -330,6 +330,23 @@ def test_messages_name_what_is_not_allowed(clients, world):
     )
 
 
+def test_a_write_to_what_you_may_not_touch_is_refused_before_its_fields_are_read(clients, world):
+    # when Support's lead sends a bad target to Billing's goal and plan
+    goal, plan = world["goal"]["billing"], world["plan"]["billing"]
+    to_goal = clients("lead").patch(f"/api/v1/goals/{goal.pk}", {"target": "x"}, format="json")
+    to_plan = clients("lead").patch(
+        f"/api/v1/incentive-plans/{plan.pk}", {"min_n": 0}, format="json"
+    )
+    # then 403, not a 400 describing another department's object
+    assert (to_goal.status_code, to_plan.status_code) == (403, 403)
+    # and the object as it will be is judged after its field errors: a 400 first
+    own = world["goal"]["support"]
+    body = {"departments": ["billing"], "target": 500}
+    bad = clients("lead").patch(f"/api/v1/goals/{own.pk}", body, format="json")
+    assert bad.status_code == 400
+    assert list(bad.json()) == ["target"]
+
+
 def test_a_lead_who_no_longer_leads_the_goals_department_cannot_change_it(clients, world, lead):
     # given Support's goal, and its owner no longer leads Support
     goal = world["goal"]["support"]
