@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cxmetrics import models as m
 from cxmetrics.incentives import PayoutCurve, validate_weights
+from cxmetrics.roles import is_admin
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services.ingest import local_day, mark_dirty
 
@@ -148,6 +149,30 @@ class DirtyBucketAdmin(DailyRollupAdmin):
     list_display = ["day", "metric", "channel", "department", "handled_by", "source", "marked_at"]
 
 
+class AdminRoleOnly:
+    """Goals, plans and their statements in the admin are for the admin role only.
+
+    The admin writes without the role rules of cxmetrics.services.goals_access, so a staff
+    user with model permissions but another role (a team lead) must not reach these pages:
+    they would edit any department's goals there.
+    """
+
+    def has_module_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return is_admin(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return is_admin(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args) -> bool:  # type: ignore[no-untyped-def]
+        return is_admin(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return is_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return is_admin(request.user) and super().has_delete_permission(request, obj)
+
+
 class PlanComponentFormSet(BaseInlineFormSet):
     """Weights are whole percentages summing to 100; each curve increases."""
 
@@ -176,7 +201,7 @@ class PlanComponentFormSet(BaseInlineFormSet):
             raise ValidationError(str(exc)) from exc
 
 
-class PlanComponentInline(admin.TabularInline):
+class PlanComponentInline(AdminRoleOnly, admin.TabularInline):
     model = m.PlanComponent
     formset = PlanComponentFormSet
     extra = 1
@@ -201,7 +226,7 @@ class GoalAdminForm(forms.ModelForm):
 
 
 @admin.register(m.Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(AdminRoleOnly, SimpleHistoryAdmin):
     form = GoalAdminForm
     list_display = ["name", "metric", "baseline", "target", "start", "end", "owner"]
     list_filter = ["metric", "departments", "end"]
@@ -211,7 +236,7 @@ class GoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.GoalSnapshot)
-class GoalSnapshotAdmin(admin.ModelAdmin):
+class GoalSnapshotAdmin(AdminRoleOnly, admin.ModelAdmin):
     list_display = ["goal", "as_of", "value", "n", "expected", "status"]
     list_filter = ["status", "goal"]
     date_hierarchy = "as_of"
@@ -224,7 +249,7 @@ class GoalSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.IncentivePlan)
-class IncentivePlanAdmin(SimpleHistoryAdmin):
+class IncentivePlanAdmin(AdminRoleOnly, SimpleHistoryAdmin):
     list_display = [
         "name",
         "department",
@@ -250,7 +275,7 @@ class IncentivePlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.PayoutStatement)
-class PayoutStatementAdmin(admin.ModelAdmin):
+class PayoutStatementAdmin(AdminRoleOnly, admin.ModelAdmin):
     list_display = ["plan", "closed_at", "closed_by", "total_pct", "formula_version"]
     list_filter = ["formula_version"]
     search_fields = ["plan__name"]

@@ -1,5 +1,9 @@
 """Goals, incentive plans, alignment and audit endpoints. Thin: validate, call one service or
-selector, respond. Field problems are 400s, role problems 403s, state conflicts 409s."""
+selector, respond. Field problems are 400s, role problems 403s, state conflicts 409s.
+
+Who may write what is decided by the services (cxmetrics.services.goals_access), on the object
+as stored and as it will be; views call the "as stored" check first so that a write to an
+object the caller may not touch is refused before its fields are looked at."""
 
 from __future__ import annotations
 
@@ -42,7 +46,6 @@ from cxmetrics.api.goals_serializers import (
     IncentivePlanSerializer,
     PlanListQuerySerializer,
 )
-from cxmetrics.roles import is_admin
 from cxmetrics.selectors import goals as goal_selectors
 from cxmetrics.selectors.goals_audit import audit_log
 from cxmetrics.services import goals as goal_services
@@ -63,6 +66,10 @@ def _as_of(request: Request) -> date:
 
 def _invalid(exc: goal_services.InvalidInput) -> ValidationError:
     return ValidationError(exc.errors)
+
+
+def _refused(exc: goal_services.NotAllowed) -> PermissionDenied:
+    return PermissionDenied(str(exc))
 
 
 def _conflict(message: str) -> Response:
@@ -156,33 +163,29 @@ class GoalViewSet(viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if not perms.can_create_goal(request.user, data["departments"]):
-            raise PermissionDenied("Team leads create goals for departments they lead.")
-        owner = data.pop("owner", None)
-        if owner is not None and owner != request.user and not is_admin(request.user):
-            raise PermissionDenied("Only admins may create a goal owned by someone else.")
         try:
-            goal = goal_services.create_goal(actor=request.user, owner=owner, **data)
+            goal = goal_services.create_goal(actor=request.user, **serializer.validated_data)
         except goal_services.InvalidInput as exc:
             raise _invalid(exc) from exc
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         goal = self.get_queryset().get(pk=goal.pk)
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         goal = self.get_object()
-        if not perms.can_edit_goal(request.user, goal):
-            raise PermissionDenied("Only the goal's owner (a team lead) or an admin may edit it.")
+        try:
+            goal_services.check_goal_before(request.user, goal)
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         serializer = GoalSerializer(goal, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        owner = changes.get("owner")
-        if owner is not None and owner.pk != goal.owner_id and not is_admin(request.user):
-            raise PermissionDenied("Only admins may hand a goal to another owner.")
         try:
-            goal_services.update_goal(goal=goal, actor=request.user, **changes)
+            goal_services.update_goal(goal=goal, actor=request.user, **serializer.validated_data)
         except goal_services.InvalidInput as exc:
             raise _invalid(exc) from exc
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         return Response(GoalSerializer(self.get_queryset().get(pk=goal.pk)).data)
 
     def update(self, request: Request, pk: str) -> Response:
@@ -193,10 +196,10 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request: Request, pk: str) -> Response:
         goal = self.get_object()
-        if not perms.can_edit_goal(request.user, goal):
-            raise PermissionDenied("Only the goal's owner (a team lead) or an admin may delete it.")
         try:
             goal_services.delete_goal(goal=goal, actor=request.user)
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         except (goal_services.StateConflict, ProtectedError) as exc:
             return _conflict(str(exc.args[0]) if exc.args else "Goal in use.")
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -295,25 +298,25 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
         serializer = IncentivePlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if not perms.can_edit_plan(request.user, data["department"]):
-            raise PermissionDenied("Team leads create plans for the departments they lead.")
         components = _components(data.pop("components"))
         try:
             plan = goal_services.create_plan(actor=request.user, components=components, **data)
         except goal_services.InvalidInput as exc:
             raise _invalid(exc) from exc
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(IncentivePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         plan = self.get_object()
-        if not perms.can_edit_existing_plan(request.user, plan):
-            raise PermissionDenied("Only the department's team leads or an admin may edit it.")
+        try:
+            goal_services.check_plan_before(request.user, plan)
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         serializer = IncentivePlanSerializer(plan, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
-        if "department" in changes and not perms.can_edit_plan(request.user, changes["department"]):
-            raise PermissionDenied("You may not move a plan to a department you do not lead.")
         components = changes.pop("components", None)
         try:
             goal_services.update_plan(
@@ -324,6 +327,8 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
             )
         except goal_services.InvalidInput as exc:
             raise _invalid(exc) from exc
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         except goal_services.StateConflict as exc:
             return _conflict(str(exc))
         return Response(IncentivePlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
@@ -336,10 +341,10 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        if not perms.can_edit_existing_plan(request.user, plan):
-            raise PermissionDenied("Only the department's team leads or an admin may delete it.")
         try:
             goal_services.delete_plan(plan=plan, actor=request.user)
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         except goal_services.StateConflict as exc:
             return _conflict(str(exc))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -380,10 +385,10 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        if not perms.can_edit_existing_plan(request.user, plan):
-            raise PermissionDenied("Only the department's team leads or an admin may close it.")
         try:
             goal_services.close_period(plan=plan, actor=request.user)
+        except goal_services.NotAllowed as exc:
+            raise _refused(exc) from exc
         except goal_services.StateConflict as exc:
             return _conflict(str(exc))
         plan = self.get_queryset().get(pk=plan.pk)

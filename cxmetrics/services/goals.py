@@ -3,7 +3,12 @@
 Verbs with keyword-only arguments. Every write records who did it (``actor``) in the audit
 history (django-simple-history). Bad values raise :class:`InvalidInput` with field-level
 messages; writes refused because of an object's state (a closed plan, a goal still paid on)
-raise :class:`StateConflict`. Role checks are the caller's job (see api/goals_permissions.py).
+raise :class:`StateConflict`; writes the actor's role does not allow raise :class:`NotAllowed`
+(rules in :mod:`cxmetrics.services.goals_access`, checked here on the object as stored and as
+it will be, so every caller, API or form, gets the same answer). Order: the object as stored,
+then field errors, then the object as it will be. ``trusted=True`` skips the role checks for
+callers that are not a person acting (demo seeding, an operator's management command): the
+actor is then only recorded.
 Alerts live in :mod:`cxmetrics.services.goal_alerts`.
 """
 
@@ -31,6 +36,13 @@ from cxmetrics.models import (
 )
 from cxmetrics.selectors.goals import goal_progress, goals_queryset, live_attainment
 from cxmetrics.services import rollups
+from cxmetrics.services.goals_access import (
+    NotAllowed,
+    check_goal,
+    check_goal_before,
+    check_plan,
+    check_plan_before,
+)
 from cxmetrics.services.goals_validation import (
     METRIC_RANGES,
     ComponentIn,
@@ -48,7 +60,12 @@ __all__ = [
     "PLAN_FIELDS",
     "ComponentIn",
     "InvalidInput",
+    "NotAllowed",
     "StateConflict",
+    "check_goal",
+    "check_goal_before",
+    "check_plan",
+    "check_plan_before",
     "close_period",
     "create_goal",
     "create_plan",
@@ -120,8 +137,9 @@ def create_goal(
     scope_departments: Sequence[Department] = (),
     scope_handled_by: Sequence[str] = (),
     min_n: int = 30,
+    trusted: bool = False,
 ) -> Goal:
-    """Create a goal (owner defaults to the actor). Raises InvalidInput."""
+    """Create a goal (owner defaults to the actor). Raises InvalidInput, NotAllowed."""
     values = {
         "name": name,
         "description": description,
@@ -140,17 +158,22 @@ def create_goal(
     }
     if errors := goal_errors(values=values):
         raise InvalidInput(errors)
+    if not trusted:
+        check_goal(actor, departments=values["departments"], owner=values["owner"])
     goal = Goal(**{field: values[field] for field in GOAL_FIELDS})
     with transaction.atomic():
         _save_goal(goal, {f: values[f] for f in GOAL_M2M}, actor=actor, created=True)
     return goal
 
 
-def update_goal(*, goal: Goal, actor: Any, **changes: Any) -> Goal:
-    """Change any of GOAL_FIELDS / GOAL_M2M (e.g. ``target=45``). Raises InvalidInput.
+def update_goal(*, goal: Goal, actor: Any, trusted: bool = False, **changes: Any) -> Goal:
+    """Change any of GOAL_FIELDS / GOAL_M2M (e.g. ``target=45``). Raises InvalidInput,
+    NotAllowed (the goal as it will be must be one the actor could create).
 
     The metric of a goal that plans pay on cannot change: their curves are in its units.
     """
+    if not trusted:
+        check_goal_before(actor, goal)
     unknown = set(changes) - set(GOAL_FIELDS) - set(GOAL_M2M)
     if unknown:
         raise InvalidInput({field: ["Unknown field."] for field in sorted(unknown)})
@@ -164,6 +187,8 @@ def update_goal(*, goal: Goal, actor: Any, **changes: Any) -> Goal:
         add_error(errors, "metric", "Incentive plans pay on this goal; create a new goal instead.")
     if errors:
         raise InvalidInput(errors)
+    if not trusted:
+        check_goal(actor, departments=values["departments"], owner=values["owner"])
     for field in GOAL_FIELDS:
         setattr(goal, field, values[field])
     with transaction.atomic():
@@ -172,8 +197,10 @@ def update_goal(*, goal: Goal, actor: Any, **changes: Any) -> Goal:
     return goal
 
 
-def delete_goal(*, goal: Goal, actor: Any) -> None:
-    """Delete a goal no plan pays on. Raises StateConflict otherwise."""
+def delete_goal(*, goal: Goal, actor: Any, trusted: bool = False) -> None:
+    """Delete a goal no plan pays on. Raises StateConflict otherwise, NotAllowed."""
+    if not trusted:
+        check_goal_before(actor, goal)
     plans = sorted(set(goal.plan_components.values_list("plan__name", flat=True)))
     if plans:
         raise StateConflict(f"Plans pay on this goal ({', '.join(plans)}); remove it there first.")
@@ -214,8 +241,10 @@ def create_plan(
     components: Sequence[ComponentIn],
     confidence_gate: bool = True,
     min_n: int = 30,
+    trusted: bool = False,
 ) -> IncentivePlan:
-    """Create a plan with weighted components (weights sum to 100). Raises InvalidInput."""
+    """Create a plan with weighted components (weights sum to 100). Raises InvalidInput,
+    NotAllowed."""
     values = {
         "name": name,
         "department": department,
@@ -226,6 +255,8 @@ def create_plan(
     }
     if errors := plan_errors(values=values, components=components):
         raise InvalidInput(errors)
+    if not trusted:
+        check_plan(actor, department=department)
     plan = IncentivePlan(**values)
     plan._history_user = actor
     with transaction.atomic():
@@ -235,9 +266,17 @@ def create_plan(
 
 
 def update_plan(
-    *, plan: IncentivePlan, actor: Any, components: Sequence[ComponentIn] | None = None, **changes
+    *,
+    plan: IncentivePlan,
+    actor: Any,
+    components: Sequence[ComponentIn] | None = None,
+    trusted: bool = False,
+    **changes: Any,
 ) -> IncentivePlan:
-    """Change PLAN_FIELDS and/or replace the components. Closed plans never change."""
+    """Change PLAN_FIELDS and/or replace the components. Closed plans never change.
+    Raises NotAllowed unless the actor may create the plan as it is and as it will be."""
+    if not trusted:
+        check_plan_before(actor, plan)
     if plan.is_closed:
         raise StateConflict("This plan's period is closed; its statement never changes.")
     unknown = set(changes) - set(PLAN_FIELDS)
@@ -265,6 +304,8 @@ def update_plan(
         if errors := plan_errors(values=values, components=components):
             raise InvalidInput(errors)
         components_changed = True
+    if not trusted:
+        check_plan(actor, department=values["department"])
     with transaction.atomic():
         locked = IncentivePlan.objects.select_for_update().get(pk=plan.pk)
         if locked.is_closed:
@@ -279,8 +320,10 @@ def update_plan(
     return plan
 
 
-def delete_plan(*, plan: IncentivePlan, actor: Any) -> None:
-    """Delete an open plan and its components (each deletion audited)."""
+def delete_plan(*, plan: IncentivePlan, actor: Any, trusted: bool = False) -> None:
+    """Delete an open plan and its components (each deletion audited). Raises NotAllowed."""
+    if not trusted:
+        check_plan_before(actor, plan)
     if plan.is_closed:
         raise StateConflict("This plan's period is closed; it is kept with its statement.")
     with transaction.atomic():
@@ -296,15 +339,18 @@ def _json(data: Any) -> Any:
 
 
 def close_period(
-    *, plan: IncentivePlan, actor: Any, now: datetime | None = None
+    *, plan: IncentivePlan, actor: Any, now: datetime | None = None, trusted: bool = False
 ) -> PayoutStatement:
     """Freeze the plan's attainment over its whole period into a PayoutStatement.
 
     Only after the period has ended (local date). Dirty rollups are refreshed first so every
     response received before ``closed_at`` counts; responses received later are reported as
     late data beside the statement, never merged into it. A response arriving while closing
-    may be both in the statement and counted late (the safe side). Raises StateConflict.
+    may be both in the statement and counted late (the safe side). Raises StateConflict,
+    NotAllowed (closing is a change of the plan: the plan's department must be the actor's).
     """
+    if not trusted:
+        check_plan_before(actor, plan)
     now = now or timezone.now()
     if local_day(now) <= plan.period_end:
         raise StateConflict(f"The period runs until {plan.period_end}; close it after that day.")

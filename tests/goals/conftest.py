@@ -55,7 +55,7 @@ def make_goal(*, actor: Any, **overrides: Any) -> Any:
         "departments": list(Department.objects.filter(slug__in=departments)),
     }
     values.update(overrides)
-    return goal_services.create_goal(actor=actor, **values)
+    return goal_services.create_goal(actor=actor, trusted=True, **values)
 
 
 def make_plan(*, actor: Any, components: list[tuple[Any, int, tuple]], **overrides: Any) -> Any:
@@ -74,7 +74,7 @@ def make_plan(*, actor: Any, components: list[tuple[Any, int, tuple]], **overrid
         )
         for goal, weight, curve in components
     ]
-    return goal_services.create_plan(actor=actor, components=parts, **values)
+    return goal_services.create_plan(actor=actor, components=parts, trusted=True, **values)
 
 
 @pytest.fixture(autouse=True)
