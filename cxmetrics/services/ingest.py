@@ -420,6 +420,13 @@ def ingest_items(
     )
 
 
+def queue_rollup_refresh() -> None:
+    """Queue a rollup refresh once the current transaction commits, for writes outside ingest
+    (erasing a customer) that marked buckets dirty. Never raises on a broker outage: the
+    marks are committed and beat's refresh catches up within a minute."""
+    transaction.on_commit(_enqueue_refresh)
+
+
 def _enqueue_sentiment(ids: tuple[int, ...]) -> None:
     from cxmetrics.tasks import score_sentiment
 
