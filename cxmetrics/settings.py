@@ -219,6 +219,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=45),
         "options": {"expires": 3600},
     },
+    # Privacy: anonymise responses past CX_RETENTION_DAYS (does nothing when unset).
+    "nightly-retention": {
+        "task": "cxmetrics.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
+    },
     "evaluate-goal-alerts": {
         "task": "cxmetrics.tasks.evaluate_goal_alerts",
         "schedule": timedelta(minutes=15),

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from cxmetrics.models import REMOVED_COMMENT, PrivacyEvent, Response
@@ -125,6 +125,7 @@ def apply_retention(
     comment = Case(
         When(Q(comment="") | Q(sentiment__isnull=True), then=F("comment")),
         default=Value(REMOVED_COMMENT),
+        output_field=TextField(),
     )
     total = last = 0
     while True:
@@ -140,7 +141,7 @@ def apply_retention(
         kind=PrivacyEvent.Kind.RETENTION,
         actor=user,
         actor_label=label,
-        reason=f"CX_RETENTION_DAYS={days}",
+        reason=f"retention period: {days} days",
         before_day=cutoff,
         responses=total,
     )
