@@ -167,3 +167,20 @@ def test_the_nightly_task_is_scheduled_and_calls_the_service(stored, monkeypatch
     # then every response before yesterday's day (all of them, in 2025) is anonymised
     assert anonymised == 6
     assert PrivacyEvent.objects.get().actor_label == "beat"
+
+
+def test_removed_comments_leave_the_voice_page(stored):
+    # given the comments of April and May
+    from cxmetrics.selectors.dashboards import negative_themes, recent_comments
+    from cxmetrics.selectors.summary import SummaryFilters
+
+    spring = SummaryFilters(start=date(2025, 4, 1), end=date(2025, 5, 31))
+    assert recent_comments(filters=spring)["total"] == 5
+    assert negative_themes(filters=spring)["n"] == 2
+    # when April is anonymised
+    apply_retention(actor="beat", days=30, today=TODAY)
+    # then only May's own words are listed, and no theme reads a removed comment
+    listed = recent_comments(filters=spring)
+    assert [row["comment"] for row in listed["comments"]] == ["Fine", "Great"]
+    themes = negative_themes(filters=spring)
+    assert (themes["n"], themes["themes"]) == (0, [])
