@@ -148,3 +148,22 @@ def test_either_setting_switches_masking_off(api, name):
         "b@example.com",
         {"c": "c@example.com"},
     )
+
+
+def test_an_update_event_is_masked_too(org, django_capture_on_commit_callbacks):
+    # given a stored Delighted response
+    client = key_client("delighted")
+    data = {"id": "9002", "survey_type": "nps", "score": 9, "created_at": 1732186844}
+    created = {"event_type": "survey_response.created", "event_data": data}
+    assert client.post("/api/v1/ingest/delighted", created, format="json").status_code == 201
+    # when its .updated event brings a comment and tags with contact data
+    updated = {
+        "event_type": "survey_response.updated",
+        "event_data": {**data, "comment": "Text me: +1 555 123 4567", "tags": ["a@b.example"]},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/api/v1/ingest/delighted", updated, format="json")
+    # then the row updated in place holds only masked text
+    assert answer.json()["updated"] == 1
+    row = Response.objects.get(external_id="9002")
+    assert (row.comment, row.attributes) == ("Text me: [phone]", {"tags": ["[email]"]})
