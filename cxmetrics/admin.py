@@ -289,3 +289,34 @@ class PayoutStatementAdmin(AdminRoleOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+# --- Privacy (issue #11, item 8): the audit trail, read only ---
+@admin.register(m.PrivacyEvent)
+class PrivacyEventAdmin(admin.ModelAdmin):
+    """Erasures and retention runs, as recorded by cxmetrics.services.privacy. Nobody adds,
+    changes or deletes a record here: it is the evidence that an operation ran."""
+
+    list_display = ["at", "kind", "actor_label", "responses", "customer_ref", "before_day"]
+    list_filter = ["kind"]
+    search_fields = ["customer_ref", "actor_label", "reason"]
+    date_hierarchy = "at"
+    readonly_fields = [
+        "kind",
+        "at",
+        "actor",
+        "actor_label",
+        "reason",
+        "customer_ref",
+        "before_day",
+        "responses",
+    ]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -4,12 +4,15 @@
 Masking errs on the side of privacy where a number is ambiguous, but keeps what executives need
 to read a comment: dates, times, prices, quantities and short numbers stay. An order or ticket
 number named as such ("order 12345678", "ticket #5551234") stays unless it starts with +.
-Tests: tests/pipeline/test_redaction.py.
+Three entry points, one set of patterns: `redact` for prose (comments), `redact_identifier`
+for id-like fields (agent_ref), `redact_json` for structured values (attributes).
+Tests: tests/pipeline/test_redaction.py, tests/privacy/test_masking.py.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
@@ -98,14 +101,49 @@ def _mask_phone(match: re.Match[str]) -> str:
     return text
 
 
+# Every pattern needs an "@" or a digit: text without either is returned as is, unscanned.
+_MAY_CHANGE = re.compile(r"[@\d]").search
+_BARE_DIGITS = re.compile(r"\d+").fullmatch
+
+
 def redact(text: str) -> str:
     """Return `text` with e-mails, card numbers and phone numbers replaced by markers.
 
     Order matters: e-mails first (their digits are not phones), then cards (a card is also a
     long digit run), then phones.
     """
-    if not text:
+    if not text or not _MAY_CHANGE(text):
         return text
     text = _EMAIL.sub(EMAIL_MASK, text)
     text = _CARD.sub(_mask_card, text)
     return _TOKENS.sub(_mask_phone, text)
+
+
+def redact_identifier(text: str) -> str:
+    """`redact` for a field that names someone or something by id (agent_ref, attribute values).
+
+    A value that is only digits is an identifier (ticketing systems number agents, orders and
+    tickets with 10-14 digits), kept as is unless it is a Luhn-valid 15-19 digit run, which is
+    read as a card number. Anything else is masked as prose: e-mails, phones written as phones
+    (+, separators), cards.
+    """
+    if not text or not _MAY_CHANGE(text):
+        return text
+    if _BARE_DIGITS(text):
+        return CARD_MASK if 15 <= len(text) <= 19 and luhn_valid(text) else text
+    return redact(text)
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of a JSON value with every string masked by `redact_identifier`, at any depth.
+
+    Object keys are kept (they are the sender's field names); numbers, booleans and null are
+    kept (masking would change their type, and a number is read as an id).
+    """
+    if isinstance(value, str):
+        return redact_identifier(value)
+    if isinstance(value, dict):
+        return {key: redact_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item) for item in value]
+    return value

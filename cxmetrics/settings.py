@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -218,6 +219,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=45),
         "options": {"expires": 3600},
     },
+    # Privacy: anonymise responses past CX_RETENTION_DAYS (does nothing when unset).
+    "nightly-retention": {
+        "task": "cxmetrics.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
+    },
     "evaluate-goal-alerts": {
         "task": "cxmetrics.tasks.evaluate_goal_alerts",
         "schedule": timedelta(minutes=15),
@@ -255,7 +262,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- Product settings ----------------------------------------------------------------------
 CX_LOW_SAMPLE_N = env_int("CX_LOW_SAMPLE_N", 30)
-CX_REDACT_COMMENTS = env_bool("CX_REDACT_COMMENTS", True)
+# --- Privacy (issue #11, item 8) ---
+# Mask e-mails, phone and card numbers in every stored free-text field (comment, agent_ref,
+# attribute values). CX_REDACT_FREE_TEXT is the name; CX_REDACT_COMMENTS, its former name,
+# still works (masking is off if either is off: cxmetrics.services.ingest.redacting).
+CX_REDACT_FREE_TEXT = env_bool("CX_REDACT_FREE_TEXT", env_bool("CX_REDACT_COMMENTS", True))
+CX_REDACT_COMMENTS = CX_REDACT_FREE_TEXT
+# Anonymise responses older than this many days (by day), nightly; unset: keep for ever.
+CX_RETENTION_DAYS = env_int("CX_RETENTION_DAYS", 0) or None
+if CX_RETENTION_DAYS is not None and CX_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CX_RETENTION_DAYS must be a whole number of days >= 1, or unset")
+# --- end privacy ---
 CX_INGEST_MAX_ITEMS = env_int("CX_INGEST_MAX_ITEMS", 10_000)
 CX_INGEST_MAX_BYTES = env_int("CX_INGEST_MAX_BYTES", 20 * 1024 * 1024)
 CX_ALERT_WEBHOOK_URL = env_str("CX_ALERT_WEBHOOK_URL")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cxmetrics.api import ingest_views, views
+from cxmetrics.api import ingest_views, privacy, views
 
 urlpatterns = [
     path("responses", views.ResponsesView.as_view(), name="api-responses"),
@@ -21,4 +21,5 @@ urlpatterns = [
         ingest_views.QualtricsIngestView.as_view(),
         name="api-ingest-qualtrics",
     ),
+    path("privacy/erase", privacy.EraseCustomerView.as_view(), name="api-privacy-erase"),
 ]

@@ -3,9 +3,11 @@
 from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
 from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
 from .org import ApiKey, Channel, Department, Source, hash_api_key
+from .privacy import REMOVED_COMMENT, PrivacyEvent
 from .responses import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
 
 __all__ = [
+    "REMOVED_COMMENT",
     "SCORE_RANGES",
     "ApiKey",
     "Channel",
@@ -21,6 +23,7 @@ __all__ = [
     "NewRows",
     "PayoutStatement",
     "PlanComponent",
+    "PrivacyEvent",
     "Response",
     "Role",
     "RollupDelta",

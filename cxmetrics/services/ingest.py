@@ -7,10 +7,7 @@ events) in one transaction.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -24,9 +21,9 @@ from psycopg import errors as pg_errors
 from psycopg.types.json import set_json_dumps
 
 from cxmetrics.ingest.types import BatchOutcome, IngestResult, ResponseIn
-from cxmetrics.ingest.validate import IngestContext, validate_items
+from cxmetrics.ingest.validate import MAX_AGENT_REF, IngestContext, hash_customer, validate_items
 from cxmetrics.models import Channel, Department, DirtyBucket, Metric, Response, Source
-from cxmetrics.redaction import redact
+from cxmetrics.redaction import redact, redact_identifier, redact_json
 from cxmetrics.services import rollup_deltas
 
 logger = logging.getLogger(__name__)
@@ -40,11 +37,14 @@ _COLUMNS = (
 
 
 def customer_ref(customer_id: str) -> str:
-    """Keyed HMAC-SHA256 (hex) of a customer id; the raw id is never stored."""
-    if not customer_id:
+    """Keyed HMAC-SHA256 (hex) of a customer id; the raw id is never stored.
+
+    The one definition ingest validation uses too (`validate.hash_customer`, keyed with
+    CUSTOMER_HASH_KEY by `ingest_context`): erasing a customer finds their rows with it.
+    """
+    if customer_id is None or customer_id == "":
         return ""
-    key = settings.CUSTOMER_HASH_KEY.encode()
-    return hmac.new(key, str(customer_id).encode(), hashlib.sha256).hexdigest()
+    return hash_customer(settings.CUSTOMER_HASH_KEY.encode())(customer_id)
 
 
 def local_day(moment: datetime) -> date:
@@ -52,14 +52,28 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
-_MAY_NEED_REDACTION = re.compile(r"[@\d]").search
+def redacting() -> bool:
+    """Whether free text is masked before it is stored (settings CX_REDACT_FREE_TEXT and its
+    former name CX_REDACT_COMMENTS, which keeps working: masking is off if either is off)."""
+    return bool(settings.CX_REDACT_FREE_TEXT and settings.CX_REDACT_COMMENTS)
+
+
+def stored_text(item: ResponseIn) -> tuple[str, str, dict[str, Any]]:
+    """The free-text fields of `item` as they are stored: comment, agent_ref, attributes, with
+    e-mails, phone and card numbers masked when `redacting()` (cxmetrics.redaction).
+
+    Masked here, in Python, because every path (COPY included) writes what this returns;
+    external_id is an identifier and stays as sent (masking would merge distinct ids).
+    """
+    if not redacting():
+        return item.comment, item.agent_ref, item.attributes or {}
+    # A mask may be one character longer than a short e-mail ("a@b.cc"): stay in the column.
+    agent_ref = redact_identifier(item.agent_ref)[:MAX_AGENT_REF]
+    return redact(item.comment), agent_ref, redact_json(item.attributes or {})
 
 
 def _row(source_id: int, item: ResponseIn, now: datetime) -> tuple:
-    comment = item.comment
-    # redact() only ever changes text with an "@" or a digit (e-mails, cards, phones).
-    if comment and settings.CX_REDACT_COMMENTS and _MAY_NEED_REDACTION(comment):
-        comment = redact(comment)
+    comment, agent_ref, attributes = stored_text(item)
     # A sentiment the source measured itself is stored as sent; comments are scored later.
     sentiment = item.score if item.metric == Metric.SENTIMENT else None
     return (
@@ -73,11 +87,11 @@ def _row(source_id: int, item: ResponseIn, now: datetime) -> tuple:
         item.day or local_day(item.occurred_at),
         now,
         item.handled_by,
-        item.agent_ref,
+        agent_ref,
         item.customer_ref,
         comment,
         sentiment,
-        item.attributes or {},
+        attributes,
     )
 
 
@@ -320,10 +334,9 @@ def update_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
         changed: list[Response] = []
         keys: set[tuple] = set()
         rescore: list[int] = []
-        redacting = settings.CX_REDACT_COMMENTS
         for key, row in stored.items():
             item = latest[key]
-            comment = redact(item.comment) if redacting else item.comment
+            comment, agent_ref, attributes = stored_text(item)
             keys.add(
                 (row.day, row.metric, row.channel_id, row.department_id, row.handled_by, source.pk)
             )
@@ -335,9 +348,9 @@ def update_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
             row.score = float(item.score)
             if row.metric == Metric.SENTIMENT:
                 row.sentiment = row.score
-            row.attributes = item.attributes or row.attributes
+            row.attributes = attributes or row.attributes
             row.customer_ref = item.customer_ref or row.customer_ref
-            row.agent_ref = item.agent_ref or row.agent_ref
+            row.agent_ref = agent_ref or row.agent_ref
             keys.add(
                 (row.day, row.metric, row.channel_id, row.department_id, row.handled_by, source.pk)
             )
@@ -405,6 +418,13 @@ def ingest_items(
         rejected_total=len(checked.rejected),
         items=len(entries),
     )
+
+
+def queue_rollup_refresh() -> None:
+    """Queue a rollup refresh once the current transaction commits, for writes outside ingest
+    (erasing a customer) that marked buckets dirty. Never raises on a broker outage: the
+    marks are committed and beat's refresh catches up within a minute."""
+    transaction.on_commit(_enqueue_refresh)
 
 
 def _enqueue_sentiment(ids: tuple[int, ...]) -> None:

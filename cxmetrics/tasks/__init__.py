@@ -10,8 +10,10 @@ from .pipeline import (
     score_pending_sentiment,
     score_sentiment,
 )
+from .privacy import apply_retention
 
 __all__ = [
+    "apply_retention",
     "evaluate_goal_alerts",
     "rebuild_rollups",
     "rebuild_yesterday",

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import F, Q
 
 from cxmetrics import metrics
-from cxmetrics.models import HandledBy, Metric, Response
+from cxmetrics.models import REMOVED_COMMENT, HandledBy, Metric, Response
 from cxmetrics.redaction import redact
 from cxmetrics.selectors.summary import SummaryFilters
 
@@ -43,7 +43,8 @@ _STOP = frozenset(
 
 
 def _scope(*, filters: SummaryFilters, metric: str | None, sentiment: str | None) -> Q:
-    q = filters.q() & ~Q(comment="")
+    # A comment removed by the retention period is no one's words any more.
+    q = filters.q() & ~Q(comment="") & ~Q(comment=REMOVED_COMMENT)
     if metric:
         q &= Q(metric=metric)
     if sentiment:
