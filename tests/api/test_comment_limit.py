@@ -167,3 +167,15 @@ def test_qualtrics_refuses_the_long_row_and_stores_the_next(org):
     rejected = answer.json()["rejected"]
     assert [(r["line"], r["errors"]) for r in rejected] == [(5, too_long(1_048_576))]
     assert stored() == [("R_6VfRz3g8gHFfZwl:Q1", len("next day delivery"))]
+
+
+def test_the_openapi_schema_states_the_limit(reader):
+    # when
+    document = reader.get("/api/schema/?format=json")
+    # then
+    body = document.json()
+    item = body["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]
+    assert (
+        item["application/json"]["schema"]["oneOf"][0]["properties"]["comment"]["maxLength"]
+        == LIMIT
+    )
