@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Substr
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from cxmetrics import models as m
 from cxmetrics.incentives import PayoutCurve, validate_weights
+from cxmetrics.ingest.validate import comment_too_long
 from cxmetrics.roles import is_admin
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services.ingest import local_day, mark_dirty
@@ -82,8 +85,28 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {count} key(s).")
 
 
+class ResponseAdminForm(forms.ModelForm):
+    """The comment limit of ingest (CX_COMMENT_MAX_CHARS), checked when the comment is what
+    changed: a comment stored before the limit was lowered does not block other corrections."""
+
+    class Meta:
+        model = m.Response
+        fields = "__all__"  # noqa: DJ007 - the admin shows every column
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data.get("comment") or ""
+        limit = settings.CX_COMMENT_MAX_CHARS
+        if "comment" in self.changed_data and len(comment) > limit:
+            raise ValidationError(comment_too_long(len(comment), limit))
+        return comment
+
+
+SHORT_COMMENT = 80
+
+
 @admin.register(m.Response)
 class ResponseAdmin(admin.ModelAdmin):
+    form = ResponseAdminForm
     list_display = [
         "occurred_at",
         "metric",
@@ -102,9 +125,20 @@ class ResponseAdmin(admin.ModelAdmin):
     readonly_fields = ["customer_ref", "received_at", "day"]
     show_full_result_count = False  # COUNT(*) over millions of rows is slow
 
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The list reads the start of each comment in SQL, not whole comments (one may be
+        # megabytes, stored before the limit); the change form loads the one it shows.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(comment_start=Substr("comment", 1, SHORT_COMMENT + 1))
+            .defer("comment")
+        )
+
     @admin.display(description="comment")
     def short_comment(self, obj: m.Response) -> str:
-        return obj.comment[:80] + ("…" if len(obj.comment) > 80 else "")
+        start = obj.comment_start  # type: ignore[attr-defined]
+        return start[:SHORT_COMMENT] + ("…" if len(start) > SHORT_COMMENT else "")
 
     # Edits and deletes are not additive: they mark the touched rollup buckets (old and new)
     # dirty in the same transaction, and the next refresh recomputes them from raw rows.

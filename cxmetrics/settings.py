@@ -278,3 +278,8 @@ CX_INGEST_MAX_BYTES = env_int("CX_INGEST_MAX_BYTES", 20 * 1024 * 1024)
 CX_ALERT_WEBHOOK_URL = env_str("CX_ALERT_WEBHOOK_URL")
 CX_ALERT_WEBHOOK_SECRET = env_str("CX_ALERT_WEBHOOK_SECRET")
 DATA_UPLOAD_MAX_MEMORY_SIZE = CX_INGEST_MAX_BYTES
+
+# --- Poison comments (issue #11) ------------------------------------------------------------
+# A longer comment is refused by field at ingest (every format and adapter) and in the admin;
+# the API listing and export carry at most this many characters of an older, longer one.
+CX_COMMENT_MAX_CHARS = env_int("CX_COMMENT_MAX_CHARS", 10_000)

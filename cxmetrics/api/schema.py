@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
@@ -54,7 +55,11 @@ ITEM_SCHEMA: dict[str, Any] = {
             "enum": ["ai", "human", "ai_to_human", "unknown"],
             "default": "unknown",
         },
-        "comment": {"type": "string"},
+        "comment": {
+            "type": "string",
+            "maxLength": settings.CX_COMMENT_MAX_CHARS,
+            "description": "A longer comment refuses the item (CX_COMMENT_MAX_CHARS).",
+        },
         "customer_id": {
             "type": "string",
             "description": "Stored only as a keyed hash (HMAC-SHA256).",

@@ -22,6 +22,14 @@ from cxmetrics.ingest.validate import FIELDS
 
 _FIELD_SET = frozenset(FIELDS)
 
+# csv's own cell limit (131,072 characters) made one long comment an unreadable body from its
+# line on; such a cell is now read and refused by field (the comment limit), and the rows after
+# it are stored. The bound (a whole JSON body, CX_INGEST_MAX_BYTES' default) still stops a
+# runaway cell, e.g. an unclosed quote, from filling memory. Process-wide: the Qualtrics
+# reader has the same limit.
+CSV_MAX_CELL_CHARS = 20 * 1024 * 1024
+csv.field_size_limit(CSV_MAX_CELL_CHARS)
+
 
 def parse_json(body: bytes, *, max_items: int) -> list[Any]:
     """A JSON object (one item) or array of items. Raises IngestParseError (with the line and

@@ -75,6 +75,7 @@ class IngestContext:
     now: datetime
     time_zone: tzinfo
     customer_hash_key: bytes
+    max_comment_chars: int  # settings.CX_COMMENT_MAX_CHARS
     channel_list: str = field(init=False)
     department_list: str = field(init=False)
 
@@ -112,6 +113,11 @@ def hash_customer(key: bytes) -> Any:
     return ref
 
 
+def comment_too_long(length: int, limit: int) -> str:
+    """The field message for a comment over the limit (the API's and the admin's)."""
+    return f"At most {limit} characters (this one has {length})."
+
+
 def _has_nul(value: Any) -> bool:
     return isinstance(value, str) and "\x00" in value
 
@@ -133,6 +139,7 @@ def validate_items(
     latest = ctx.now + FUTURE_TOLERANCE
     zone = ctx.time_zone
     customer = hash_customer(ctx.customer_hash_key)
+    max_comment = ctx.max_comment_chars
     fromiso = datetime.fromisoformat
     isfinite = math.isfinite
     items: list[ResponseIn] = []
@@ -251,6 +258,8 @@ def validate_items(
             comment = ""
         elif type(comment) is not str or "\x00" in comment:
             errors["comment"] = ["comment must be a string (text without NUL characters)"]
+        elif len(comment) > max_comment:
+            errors["comment"] = [comment_too_long(len(comment), max_comment)]
 
         customer_id = raw.get("customer_id")
         ref = ""

@@ -6,9 +6,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import orjson
+from django.conf import settings
+from django.db.models.functions import Substr
 
 from cxmetrics.models import Response
 from cxmetrics.selectors.summary import SummaryFilters
+
+ELLIPSIS = "…"
 
 ROW_FIELDS = (
     "id",
@@ -35,6 +39,19 @@ _COLUMNS = {
     "channel": "channel__slug",
     "department": "department__slug",
 }
+_COMMENT = ROW_FIELDS.index("comment")
+
+
+def comment_start(chars: int) -> Substr:
+    """The first `chars` characters of the comment, cut in SQL (a stored comment may be far
+    longer than the limit: it may predate CX_COMMENT_MAX_CHARS)."""
+    return Substr("comment", 1, chars)
+
+
+def clip(text: str, chars: int) -> str:
+    """`text` when it has at most `chars` characters, else its first chars - 1 and an ellipsis
+    (chars in all). Read the text with comment_start(chars + 1) to know when it is longer."""
+    return text if len(text) <= chars else text[: chars - 1] + ELLIPSIS
 
 
 def _queryset(filters: SummaryFilters, metrics: Sequence[str]) -> Any:
@@ -45,7 +62,10 @@ def _queryset(filters: SummaryFilters, metrics: Sequence[str]) -> Any:
 
 
 def _values(queryset: Any) -> Any:
-    return queryset.values_list(*(_COLUMNS[name] for name in ROW_FIELDS))
+    """ROW_FIELDS columns; the comment's first CX_COMMENT_MAX_CHARS + 1 characters only."""
+    columns: list[Any] = [_COLUMNS[name] for name in ROW_FIELDS]
+    columns[_COMMENT] = comment_start(settings.CX_COMMENT_MAX_CHARS + 1)
+    return queryset.values_list(*columns)
 
 
 def response_page(
@@ -57,13 +77,19 @@ def response_page(
 ) -> tuple[list[dict[str, Any]], bool]:
     """Up to `size` rows, newest first (id descending), with id < `before_id` when given.
 
-    Returns (rows as dicts with ROW_FIELDS keys, whether more rows follow). One query.
+    Returns (rows as dicts with ROW_FIELDS keys, whether more rows follow). A comment longer
+    than CX_COMMENT_MAX_CHARS is cut to that many characters, the last an ellipsis (`clip`).
+    One query.
     """
     queryset = _queryset(filters, metrics)
     if before_id is not None:
         queryset = queryset.filter(pk__lt=before_id)
     rows = list(_values(queryset.order_by("-pk"))[: size + 1])
-    return [dict(zip(ROW_FIELDS, row, strict=True)) for row in rows[:size]], len(rows) > size
+    limit = settings.CX_COMMENT_MAX_CHARS
+    page = [dict(zip(ROW_FIELDS, row, strict=True)) for row in rows[:size]]
+    for row in page:
+        row["comment"] = clip(row["comment"], limit)
+    return page, len(rows) > size
 
 
 def response_rows(
@@ -72,11 +98,14 @@ def response_rows(
     """Every matching row, oldest first, as CSV-ready tuples in ROW_FIELDS order.
 
     Streams through the database in chunks of `chunk_size` (a server-side cursor on
-    PostgreSQL), so memory stays flat however many rows match.
+    PostgreSQL), so memory stays flat however many rows match. Comments are cut as in
+    `response_page`.
     """
     queryset = _values(_queryset(filters, metrics).order_by("pk"))
+    limit = settings.CX_COMMENT_MAX_CHARS
     for row in queryset.iterator(chunk_size=chunk_size):
         values = list(row)
+        values[_COMMENT] = clip(values[_COMMENT], limit)
         values[7] = values[7].isoformat()  # occurred_at
         values[9] = values[9].isoformat()  # received_at
         values[15] = orjson.dumps(values[15]).decode()  # attributes

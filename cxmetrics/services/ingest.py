@@ -387,6 +387,7 @@ def ingest_context(*, source: Source, now: datetime | None = None) -> IngestCont
         now=now or timezone.now(),
         time_zone=ZoneInfo(settings.TIME_ZONE),
         customer_hash_key=settings.CUSTOMER_HASH_KEY.encode(),
+        max_comment_chars=settings.CX_COMMENT_MAX_CHARS,
     )
 
 

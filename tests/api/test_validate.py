@@ -30,6 +30,7 @@ def context(**overrides) -> IngestContext:
         "now": NOW,
         "time_zone": ZoneInfo("Europe/Berlin"),
         "customer_hash_key": b"k",
+        "max_comment_chars": 10_000,
     }
     values.update(overrides)
     return IngestContext(**values)
@@ -229,3 +230,21 @@ def test_customer_hash_is_hmac_sha256_of_the_id():
     for key in (b"k", b"x" * 100):
         expected = hmac.new(key, b"cust-1", hashlib.sha256).hexdigest()
         assert hash_customer(key)("cust-1") == expected
+
+
+def test_a_comment_over_the_limit_is_refused_by_field_with_both_lengths():
+    # given comments at and over a limit of 12 characters
+    entries = [item(external_id="at", comment="a" * 12), item(external_id="over", comment="b" * 13)]
+
+    # when
+    result = validate_items(entries, context=context(max_comment_chars=12))
+
+    # then
+    assert [row.comment for row in result.items] == ["a" * 12]
+    assert result.rejected == [
+        {
+            "index": 1,
+            "external_id": "over",
+            "errors": {"comment": ["At most 12 characters (this one has 13)."]},
+        }
+    ]

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from cxmetrics.models import Channel, DailyRollup, DirtyBucket, Response
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
 from cxmetrics.services.rollups import refresh_all_dirty_rollups
-from tests.factories import make_responses
+from tests.factories import make_responses, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,75 @@ def test_a_corrected_occurred_at_moves_the_response_to_its_day(
     assert row.day == old_day - timedelta(days=3)
     assert _converged()
     assert list(DailyRollup.objects.values_list("day", "n")) == [(row.day, 1)]
+
+
+def _posted(form) -> dict:
+    """The form's current values as the browser would post them."""
+    from django import forms
+
+    data = {}
+    for bound in form:
+        value = bound.field.prepare_value(bound.value())
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            for index, part in enumerate(widget.decompress(value)):
+                data[f"{bound.html_name}_{index}"] = part
+        elif value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def test_the_admin_refuses_an_edited_comment_over_the_limit(
+    org, no_publish, response_admin, request_, settings
+):
+    # given a stored response and a limit of 20 characters
+    settings.CX_COMMENT_MAX_CHARS = 20
+    make_responses(scores=[9], channel="web", comment="fine")
+    row = Response.objects.get()
+    request_.user = make_user("boss", role="admin")
+    form_class = response_admin.get_form(request_, row)
+    data = _posted(form_class(instance=row))
+
+    # when an admin writes 21 characters, then 20
+    long = form_class({**data, "comment": "x" * 21}, instance=row)
+    short = form_class({**data, "comment": "x" * 20}, instance=Response.objects.get())
+
+    # then the first is refused next to the field, the second accepted
+    assert long.errors == {"comment": ["At most 20 characters (this one has 21)."]}
+    assert short.is_valid(), short.errors
+
+
+def test_the_admin_keeps_an_older_longer_comment_when_other_fields_change(
+    org, no_publish, response_admin, request_, settings
+):
+    # given a comment stored before the limit was lowered
+    make_responses(scores=[9], channel="web", comment="y" * 30)
+    settings.CX_COMMENT_MAX_CHARS = 20
+    row = Response.objects.get()
+    request_.user = make_user("boss", role="admin")
+    form_class = response_admin.get_form(request_, row)
+    data = _posted(form_class(instance=row))
+
+    # when an admin corrects only the score
+    form = form_class({**data, "score": "10"}, instance=row)
+
+    # then the edit is accepted (the comment is not what changed)
+    assert form.is_valid(), form.errors
+
+
+def test_the_admin_list_shows_the_start_of_a_long_comment(org, no_publish, admin_client):
+    # given a stored comment of 300,000 characters
+    make_responses(scores=[9], channel="web", comment="fine")
+    Response.objects.update(comment="z" * 300_000)
+
+    # when the list of responses is shown
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get("/admin/cxmetrics/response/")
+
+    # then it read only the start of the comment, and shows 80 characters and an ellipsis
+    listing = [q["sql"] for q in queries if "SUBSTR" in q["sql"].upper()]
+    assert len(listing) == 1
+    assert listing[0].count('"cxmetrics_response"."comment"') == 1  # inside SUBSTR only
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "z" * 80 + "…" in html and "z" * 81 not in html

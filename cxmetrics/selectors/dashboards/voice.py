@@ -11,9 +11,17 @@ from django.db.models import F, Q
 from cxmetrics import metrics
 from cxmetrics.models import REMOVED_COMMENT, HandledBy, Metric, Response
 from cxmetrics.redaction import redact
+from cxmetrics.selectors.responses import clip, comment_start
 from cxmetrics.selectors.summary import SummaryFilters
 
 COMMENT_LIMIT = 200
+# A page shows at most this many characters of a comment (the last an ellipsis when cut): 50
+# stored comments of 300 KB made every load of the page 15 MB. Read in SQL with a margin of
+# the longest e-mail address, so redacting the start never leaves part of one unmasked.
+SHOWN_CHARS = 500
+_REDACT_MARGIN = 254
+# Themes read the first this many characters of each comment (ordinary ones whole).
+THEME_TEXT_CHARS = 2_000
 # The comments ranked are the most recent this many in the filters (as many as the themes
 # read of negative ones): walking the day index back from the end of the period reads a
 # bounded slice of the table (about 60 ms at 10M responses), where ranking every comment of a
@@ -64,7 +72,8 @@ def recent_comments(
     newest stored), most negative first (unscored last), then newest.
 
     Each row: day, metric, score, channel, department, handled_by (label), agent, sentiment,
-    comment (redacted again on the way out: e-mails, phone and card numbers). `total` counts
+    comment (redacted again on the way out: e-mails, phone and card numbers; at most
+    SHOWN_CHARS characters, the last an ellipsis when it is cut). `total` counts
     the comments in the filters up to `recent` (`total_capped` when there are more, and the
     ranking then covers the `recent` most recent). Two bounded queries.
     """
@@ -82,7 +91,7 @@ def recent_comments(
             "sentiment",
             "handled_by",
             "agent_ref",
-            "comment",
+            comment_start=comment_start(SHOWN_CHARS + _REDACT_MARGIN),
             channel_name=F("channel__name"),
             department_name=F("department__name"),
         )[:limit]
@@ -97,7 +106,7 @@ def recent_comments(
             "handled_by": handled_labels.get(row["handled_by"], row["handled_by"]),
             "agent": row["agent_ref"],
             "sentiment": row["sentiment"],
-            "comment": redact(row["comment"]),
+            "comment": shown(row["comment_start"]),
         }
         for row in rows
     ]
@@ -110,6 +119,12 @@ def recent_comments(
         "recent": recent,
         "comments": comments,
     }
+
+
+def shown(start: str) -> str:
+    """What a page shows of a comment, from its first SHOWN_CHARS + margin characters:
+    redacted, then cut to SHOWN_CHARS."""
+    return clip(redact(start), SHOWN_CHARS)
 
 
 # Words, and runs of punctuation that end a clause.
@@ -173,15 +188,16 @@ def negative_themes(
 ) -> dict[str, Any]:
     """The most frequent themes (words and two-word phrases) in negative comments.
 
-    Reads the `sample` most recent negative comments (sentiment <= -0.05) in the filters and
-    counts in how many comments each term appears. A word is dropped when a chosen phrase
-    containing it covers most of its comments. Returns {n (comments read), sampled (more
-    exist), themes: [{theme, comments, share (percent of n), example}]}. One bounded query.
+    Reads the first THEME_TEXT_CHARS characters of the `sample` most recent negative comments
+    (sentiment <= -0.05) in the filters and counts in how many comments each term appears.
+    A word is dropped when a chosen phrase containing it covers most of its comments.
+    Returns {n (comments read), sampled (more exist), themes: [{theme, comments, share
+    (percent of n), example (as `shown`)}]}. One bounded query.
     """
     texts = list(
         Response.objects.filter(_scope(filters=filters, metric=metric, sentiment="negative"))
         .order_by("-day", "-id")
-        .values_list("comment", flat=True)[: sample + 1]
+        .values_list(comment_start(THEME_TEXT_CHARS), flat=True)[: sample + 1]
     )
     sampled = len(texts) > sample
     texts = texts[:sample]
@@ -200,7 +216,7 @@ def negative_themes(
                 "theme": term,
                 "comments": len(docs[term]),
                 "share": 100.0 * len(docs[term]) / n,
-                "example": redact(texts[min(docs[term])]),
+                "example": shown(texts[min(docs[term])][: SHOWN_CHARS + _REDACT_MARGIN]),
             }
             for term in chosen
         ],
