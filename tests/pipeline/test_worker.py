@@ -253,5 +253,7 @@ def test_publishing_fails_fast_and_quietly_without_a_broker(fault_broker, api, c
 
     # then the request succeeded and the log names the task, never the data
     assert accepted == 4
-    assert "Could not queue cxmetrics.tasks.refresh_dirty_rollups" in caplog.text
+    # (the first task, sentiment, fails; the breaker then skips the refresh without trying)
+    assert "Could not queue cxmetrics.tasks.score_sentiment" in caplog.text
+    assert "Celery broker unreachable" in caplog.text
     assert "jane.roe" not in caplog.text and "7946" not in caplog.text
