@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: /api/docs/ works offline
     "simple_history",
+    "axes",
     "cxmetrics",
 ]
 
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "cxmetrics.urls"
@@ -149,6 +151,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Login throttling (django-axes, cxmetrics/logins.py): failures counted per username and,
+# independently, per address, in the database; unlock in /admin/axes/ or manage.py axes_reset_*.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CX_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CX_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # two separate counts, not the pair
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets that user's earlier typos
+AXES_LOCKOUT_CALLABLE = "cxmetrics.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cxmetrics.logins.client_ip"
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (0: use REMOTE_ADDR).
+CX_TRUSTED_PROXIES = env_int("CX_TRUSTED_PROXIES", 0)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -166,16 +183,23 @@ LOGGING = {
     "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
-# --- Cache (API-key rate limits): per process by default; set CACHE_URL=redis://... so that
-# every web process shares one count in production.
+# --- Cache (rate-limit counts only): per process by default; set CACHE_URL=redis://... so that
+# every web process shares one count in production. Sessions live in the database, so the
+# cache is never needed to answer: short timeouts, and an unreachable cache lets requests
+# through (cxmetrics.api.permissions), skipped for CX_CACHE_BACKOFF_SECONDS after a failure.
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+CX_CACHE_BACKOFF_SECONDS = env_int("CX_CACHE_BACKOFF_SECONDS", 30)
 
 # --- Celery: eager (in-process) by default, Redis when CELERY_BROKER_URL is set -------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -198,6 +222,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# After one failed publish a web process queues nothing for this long (no connection attempt,
+# one warning): a stopped or hung broker costs one request, not every request.
+CX_BROKER_BACKOFF_SECONDS = env_int("CX_BROKER_BACKOFF_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "refresh-dirty-rollups": {
         "task": "cxmetrics.tasks.refresh_dirty_rollups",
@@ -242,7 +269,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_KEY_RATE", "1200/min")},
+    # Per API key (ingest) and per person (token or session reads); fixed windows, see
+    # cxmetrics.api.permissions.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cxmetrics.api.permissions.ApiKeyRateThrottle",
+        "cxmetrics.api.permissions.ReaderRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env_str("API_KEY_RATE", "1200/min"),
+        "reader": env_str("API_READ_RATE", "600/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

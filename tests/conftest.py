@@ -27,6 +27,20 @@ def _tasks_run_inline_unless_testing_the_broker(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _outages_forgotten():
+    """Each test starts with the broker and the rate-limit cache presumed reachable (a fault
+    test opens their circuit breakers for a cool-off that would outlive it)."""
+    from cxmetrics.api.permissions import RATE_CACHE
+    from cxmetrics.services.ingest import BROKER
+
+    RATE_CACHE.reset()
+    BROKER.reset()
+    yield
+    RATE_CACHE.reset()
+    BROKER.reset()
+
+
 @pytest.fixture
 def org(db):
     """The demo organisation from fixtures/demo_org.json (departments, channels, sources)."""
@@ -54,6 +68,16 @@ def integrator(org):
 # .ci/run) a missing service fails the run instead, so CI never skips them overall.
 
 
+def redis_test_url() -> str:
+    """The Redis for tests marked `redis`: CACHE_URL's, else the broker's (keys of their own)."""
+    from django.conf import settings
+
+    for url in (settings.CACHE_URL, settings.CELERY_BROKER_URL):
+        if url.startswith(("redis://", "rediss://")):
+            return url
+    return ""
+
+
 def _missing(marker: str) -> str | None:
     import os
     import shutil
@@ -64,6 +88,8 @@ def _missing(marker: str) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL=postgres://... (the second pass of .ci/run)"
     if marker == "broker" and not settings.CELERY_BROKER_URL:
         return "needs a Redis broker: set CELERY_BROKER_URL=redis://... (.ci/run)"
+    if marker == "redis" and not redis_test_url():
+        return "needs a Redis server: set CACHE_URL or CELERY_BROKER_URL=redis://... (.ci/run)"
     if marker == "browser":
         if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
             return "needs Debian's chromium (apt-get install chromium; .ci/run installs it)"
@@ -79,7 +105,7 @@ def pytest_collection_modifyitems(config, items):
 
     require = os.environ.get("CX_REQUIRE_SERVICES") == "1"
     for item in items:
-        for marker in ("postgres", "broker", "browser"):
+        for marker in ("postgres", "broker", "browser", "redis"):
             if marker in item.keywords and (reason := _missing(marker)):
                 if require:
                     item.add_marker(pytest.mark.xfail(reason=reason, run=False, strict=True))

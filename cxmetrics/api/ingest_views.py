@@ -36,7 +36,7 @@ from cxmetrics.api.parsers import (
     media_type_of,
     read_body,
 )
-from cxmetrics.api.permissions import ApiKeyRateThrottle, IsApiKey
+from cxmetrics.api.permissions import IsApiKey
 from cxmetrics.ingest import ADAPTERS
 from cxmetrics.ingest.canonical import iter_csv, parse_json, parse_ndjson
 from cxmetrics.ingest.types import BatchOutcome, IngestParseError, IngestTooLarge
@@ -52,9 +52,8 @@ def _max_csv_bytes() -> int:
 
 
 class CxAPIView(APIView):
-    """Base view: per-key throttle, and ingest errors answered as 400 / 413."""
-
-    throttle_classes = [ApiKeyRateThrottle]
+    """Base view: ingest errors answered as 400 / 413 (the rate limits are DRF's defaults:
+    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"])."""
 
     def handle_exception(self, exc: Exception) -> Response:
         request = getattr(self, "request", None)

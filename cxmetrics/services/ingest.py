@@ -20,6 +20,7 @@ from django.utils import timezone
 from psycopg import errors as pg_errors
 from psycopg.types.json import set_json_dumps
 
+from cxmetrics.breaker import CircuitBreaker
 from cxmetrics.ingest.types import BatchOutcome, IngestResult, ResponseIn
 from cxmetrics.ingest.validate import MAX_AGENT_REF, IngestContext, hash_customer, validate_items
 from cxmetrics.models import Channel, Department, DirtyBucket, Metric, Response, Source
@@ -440,6 +441,14 @@ def _enqueue_refresh() -> None:
     _publish(refresh_dirty_rollups)
 
 
+def _broker_cooloff() -> float:
+    return settings.CX_BROKER_BACKOFF_SECONDS
+
+
+# One per process: after a failed publish, nothing is queued for a cool-off (see _publish).
+BROKER = CircuitBreaker("Celery broker", cooloff=_broker_cooloff)
+
+
 def _publish(task, *args) -> None:  # type: ignore[no-untyped-def]
     """Queue a task (called from `transaction.on_commit`, like Celery's `delay_on_commit`).
 
@@ -448,8 +457,20 @@ def _publish(task, *args) -> None:  # type: ignore[no-untyped-def]
     (`score_pending_sentiment`, `refresh_dirty_rollups`). Only the task name is logged, never
     the arguments. `delay_on_commit` itself is not used because it lets the broker error
     escape from the on-commit hook into the request.
+
+    Nor does a request wait on a broker that is down: one failed publish opens BROKER, and
+    until its cool-off (CX_BROKER_BACKOFF_SECONDS) ends this process skips publishing without
+    a connection attempt. Eager mode (no broker) never opens it.
     """
+    eager = task.app.conf.task_always_eager
+    if not eager and not BROKER.allows():
+        return
     try:
         task.delay(*args)
-    except Exception:  # noqa: BLE001 - any broker error must not fail an accepted request
+    except Exception as error:  # noqa: BLE001 - any broker error must not fail an accepted request
         logger.warning("Could not queue %s; the periodic tasks will catch up", task.name)
+        if not eager:
+            BROKER.failed(error, consequence="tasks are not queued, the periodic tasks catch up")
+        return
+    if not eager:
+        BROKER.succeeded()
