@@ -4,6 +4,7 @@ from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
 from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .responses import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
+from .workers import SkippedComment, TaskAttempt, WorkerHeartbeat
 
 __all__ = [
     "SCORE_RANGES",
@@ -24,7 +25,10 @@ __all__ = [
     "Response",
     "Role",
     "RollupDelta",
+    "SkippedComment",
     "Source",
     "SourceKind",
+    "TaskAttempt",
+    "WorkerHeartbeat",
     "hash_api_key",
 ]

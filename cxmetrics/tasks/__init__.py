@@ -10,11 +10,13 @@ from .pipeline import (
     score_pending_sentiment,
     score_sentiment,
 )
+from .workers import record_heartbeat
 
 __all__ = [
     "evaluate_goal_alerts",
     "rebuild_rollups",
     "rebuild_yesterday",
+    "record_heartbeat",
     "refresh_dirty_rollups",
     "score_pending_sentiment",
     "score_sentiment",
