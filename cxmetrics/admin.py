@@ -288,9 +288,10 @@ class TaskAttemptAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected parked tasks (queue them again)")
     def retry(self, request, queryset):  # type: ignore[no-untyped-def]
-        with transaction.atomic():
-            queued = worker_services.retry_parked(attempts=queryset.filter(parked_at__isnull=False))
-        self.message_user(request, f"{queued} task(s) queued again.", messages.SUCCESS)
+        parked = list(queryset.filter(parked_at__isnull=False))
+        queued = worker_services.retry_parked(attempts=parked)
+        level = messages.SUCCESS if queued == len(parked) else messages.WARNING
+        self.message_user(request, f"{queued} of {len(parked)} task(s) queued again.", level)
 
 
 @admin.register(m.SkippedComment)

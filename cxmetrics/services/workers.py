@@ -89,19 +89,22 @@ def park(*, task_id: str, task_name: str, args: list, kwargs: dict, error: str) 
 
 
 def retry_parked(*, attempts: Iterable[TaskAttempt]) -> int:
-    """Queue each parked task again (a new message, with its arguments) and delete its row.
-    Returns how many were queued. The messages go out after the transaction commits."""
+    """Queue each parked task again (a new message, with its arguments), then delete its row.
+    A task that cannot be queued (broker down, task no longer exists) stays parked. Returns
+    how many were queued. Queueing twice is harmless: every task is idempotent."""
     from cxmetrics.celery import app
 
     queued = 0
     for attempt in attempts:
         task = app.tasks.get(attempt.task_name)
         if task is None:
-            continue  # a task that no longer exists: only a delete helps
+            continue  # only a delete helps
+        try:
+            task.apply_async(attempt.args, attempt.kwargs)
+        except Exception:  # noqa: BLE001 - keep it parked; the admin says how many went out
+            logger.warning("Could not queue %s again", attempt.task_name)
+            continue
         TaskAttempt.objects.filter(pk=attempt.pk).delete()
-        transaction.on_commit(
-            lambda task=task, attempt=attempt: task.apply_async(attempt.args, attempt.kwargs)
-        )
         queued += 1
     return queued
 

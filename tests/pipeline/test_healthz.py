@@ -22,6 +22,12 @@ def at_now(monkeypatch):
 
 
 @pytest.fixture
+def eager(settings):
+    """As with no broker configured (the PostgreSQL pass of .ci/run sets one)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
 def with_broker(monkeypatch, settings):
     """As with a broker configured and reachable (the broker check itself is not under test)."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -40,7 +46,7 @@ def _pending_work(org) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz_in_eager_mode_reports_lag_and_parked_tasks(client, org, no_publish, at_now):
+def test_healthz_in_eager_mode_reports_lag_and_parked_tasks(client, org, no_publish, at_now, eager):
     # given
     _pending_work(org)
 
@@ -64,7 +70,9 @@ def test_healthz_in_eager_mode_reports_lag_and_parked_tasks(client, org, no_publ
 
 
 @pytest.mark.django_db
-def test_healthz_answers_503_naming_each_figure_past_its_threshold(client, org, no_publish, at_now):
+def test_healthz_answers_503_naming_each_figure_past_its_threshold(
+    client, org, no_publish, at_now, eager
+):
     # given
     _pending_work(org)
 
@@ -84,7 +92,7 @@ def test_healthz_answers_503_naming_each_figure_past_its_threshold(client, org, 
 
 
 @pytest.mark.django_db
-def test_a_skipped_comment_is_counted_but_is_no_lag(client, org, no_publish, at_now):
+def test_a_skipped_comment_is_counted_but_is_no_lag(client, org, no_publish, at_now, eager):
     # given the only unscored comment was skipped by the scorer
     make_responses(scores=[9], comment="poison")
     Response.objects.update(sentiment=None, received_at=NOW - timedelta(hours=5))
