@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from celery.app.trace import build_tracer
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.test import override_settings
 
 from cxmetrics.celery import app
@@ -24,6 +24,8 @@ def record_run(value: int, *, flag: str = "") -> int:
     RUNS.append((value, flag))
     if flag == "fail":
         raise ValueError("bad input")
+    if flag == "retry":
+        raise Retry("database busy")  # what self.retry() raises once the retry is queued
     return value * 2
 
 
@@ -76,6 +78,21 @@ def test_a_delivery_that_finishes_forgets_its_count():
     # then
     assert info.retval == 8
     assert RUNS == [(4, "")]
+    assert not TaskAttempt.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(CX_TASK_MAX_ATTEMPTS=3)
+def test_a_celery_retry_forgets_the_count_so_retries_never_park():
+    # given two deliveries that died
+    for _ in range(2):
+        workers.begin_attempt(task_id="t-5", task_name=record_run.name, args=[1], kwargs={})
+
+    # when the third delivery asks Celery for a retry (bounded by max_retries instead)
+    _deliver("t-5", 1, flag="retry")
+
+    # then the count is forgotten and nothing is parked
+    assert RUNS == [(1, "retry")]
     assert not TaskAttempt.objects.exists()
 
 
