@@ -17,6 +17,7 @@ from cxmetrics.incentives import PayoutCurve, validate_weights
 from cxmetrics.ingest.validate import comment_too_long
 from cxmetrics.roles import is_admin
 from cxmetrics.services import goals as goal_services
+from cxmetrics.services import workers as worker_services
 from cxmetrics.services.ingest import local_day, mark_dirty
 
 
@@ -354,3 +355,47 @@ class PrivacyEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+# --- Workers: parked tasks and skipped comments (cxmetrics.celery.GuardedTask) -------------
+@admin.register(m.TaskAttempt)
+class TaskAttemptAdmin(admin.ModelAdmin):
+    """Parked tasks (and deliveries still running): retry queues a parked task again."""
+
+    list_display = ["task_name", "parked_at", "attempts", "short_error", "first_seen", "last_seen"]
+    list_filter = [("parked_at", admin.EmptyFieldListFilter), "task_name"]
+    search_fields = ["task_id", "task_name"]
+    readonly_fields = [f.name for f in m.TaskAttempt._meta.fields]
+    actions = ["retry"]
+
+    @admin.display(description="last error")
+    def short_error(self, obj: m.TaskAttempt) -> str:
+        lines = obj.last_error.strip().splitlines()
+        return lines[-1][:120] if lines else ""
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.action(description="Retry the selected parked tasks (queue them again)")
+    def retry(self, request, queryset):  # type: ignore[no-untyped-def]
+        parked = list(queryset.filter(parked_at__isnull=False))
+        queued = worker_services.retry_parked(attempts=parked)
+        level = messages.SUCCESS if queued == len(parked) else messages.WARNING
+        self.message_user(request, f"{queued} of {len(parked)} task(s) queued again.", level)
+
+
+@admin.register(m.SkippedComment)
+class SkippedCommentAdmin(admin.ModelAdmin):
+    """Comments the scorer gave up on; "score again" deletes the skip for the next run."""
+
+    list_display = ["response", "reason", "skipped_at"]
+    readonly_fields = ["response", "reason", "skipped_at"]
+    actions = ["score_again"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.action(description="Score again (the next scoring run picks them up)")
+    def score_again(self, request, queryset):  # type: ignore[no-untyped-def]
+        count, _ = queryset.delete()
+        self.message_user(request, f"{count} comment(s) will be scored again.", messages.SUCCESS)

@@ -259,6 +259,50 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Workers: time limits, parking, health (README "Running in production") ----------------
+# Every task has a soft time limit (SoftTimeLimitExceeded is raised inside it: its open
+# transaction rolls back) and a hard one (the pool process is killed) a grace period later.
+# Limits need the prefork pool (celery's default); --pool=solo ignores them.
+CX_TASK_SOFT_TIME_LIMIT = env_int("CX_TASK_SOFT_TIME_LIMIT", 300)
+CX_TASK_HARD_TIME_LIMIT_GRACE = env_int("CX_TASK_HARD_TIME_LIMIT_GRACE", 30)
+# Scoring: a batch of 1,000 comments takes well under a second once scoring is linear, so a
+# batch still running after this long holds a poison comment (it is split, see tasks/pipeline).
+CX_SENTIMENT_SOFT_TIME_LIMIT = env_int("CX_SENTIMENT_SOFT_TIME_LIMIT", 60)
+# A full rebuild reads every response (about 1 s per million rows on PostgreSQL).
+CX_REBUILD_SOFT_TIME_LIMIT = env_int("CX_REBUILD_SOFT_TIME_LIMIT", 1800)
+CELERY_TASK_SOFT_TIME_LIMIT = CX_TASK_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = CX_TASK_SOFT_TIME_LIMIT + CX_TASK_HARD_TIME_LIMIT_GRACE
+
+
+def _limits(soft: int) -> dict[str, int]:
+    return {"soft_time_limit": soft, "time_limit": soft + CX_TASK_HARD_TIME_LIMIT_GRACE}
+
+
+CELERY_TASK_ANNOTATIONS = {
+    "cxmetrics.tasks.score_sentiment": _limits(CX_SENTIMENT_SOFT_TIME_LIMIT),
+    "cxmetrics.tasks.score_pending_sentiment": _limits(CX_SENTIMENT_SOFT_TIME_LIMIT),
+    "cxmetrics.tasks.rebuild_rollups": _limits(CX_REBUILD_SOFT_TIME_LIMIT),
+    "cxmetrics.tasks.rebuild_yesterday": _limits(CX_REBUILD_SOFT_TIME_LIMIT),
+}
+# Redis redelivers an unacknowledged message (its worker died) after this long: it must exceed
+# the longest hard limit, or a slow task still running would be delivered a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = max(
+    3600, 2 * (CX_REBUILD_SOFT_TIME_LIMIT + CX_TASK_HARD_TIME_LIMIT_GRACE)
+)
+# A message that started this many times without finishing (each delivery killed its worker)
+# is parked instead of run again (cxmetrics.celery.GuardedTask).
+CX_TASK_MAX_ATTEMPTS = env_int("CX_TASK_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "cxmetrics.tasks.record_heartbeat",
+    "schedule": timedelta(seconds=30),
+    "options": {"expires": 25},
+}
+# /healthz answers 503 past these: no heartbeat for this long (a worker or beat is gone), the
+# oldest unscored comment or pending new-rows note older than this, more parked tasks than this.
+CX_HEALTH_WORKER_MAX_AGE = env_int("CX_HEALTH_WORKER_MAX_AGE", 180)
+CX_HEALTH_MAX_LAG = env_int("CX_HEALTH_MAX_LAG", 900)
+CX_HEALTH_MAX_PARKED = env_int("CX_HEALTH_MAX_PARKED", 0)
+
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

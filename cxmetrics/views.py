@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cxmetrics.models import Metric
 from cxmetrics.roles import can_read_figures
 from cxmetrics.selectors import metric_summary
+from cxmetrics.selectors.pipeline import pipeline_health
 
 
 @login_required
@@ -50,26 +52,64 @@ def summary(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker reachability; 503 when either is down. Public, reveals no data."""
-    checks: dict[str, str] = {}
+    """Database, broker, worker liveness and pipeline lag; 503 past the thresholds of settings
+    (CX_HEALTH_*). Public: it reveals ages and counts only, never data. Cost: six queries."""
+    checks: dict[str, object] = {}
+    problems: list[str] = []
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - report any database failure
         checks["database"] = f"error: {type(exc).__name__}"
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+        problems.append("database")
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    if eager:
         checks["broker"] = "eager (no broker configured)"
     else:
-        from cxmetrics.celery import app
-
-        try:
-            with app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            checks["broker"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - report any broker failure
-            checks["broker"] = f"error: {type(exc).__name__}"
-    healthy = all(value == "ok" or value.startswith("eager") for value in checks.values())
+        checks["broker"] = _broker_check()
+        if checks["broker"] != "ok":
+            problems.append("broker")
+    if checks["database"] == "ok":
+        problems += _pipeline_checks(checks, eager=eager)
     return JsonResponse(
-        {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
+        {"status": "degraded" if problems else "ok", **checks, "problems": problems},
+        status=503 if problems else 200,
     )
+
+
+def _broker_check() -> str:
+    from cxmetrics.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - report any broker failure
+        return f"error: {type(exc).__name__}"
+
+
+def _pipeline_checks(checks: dict[str, object], *, eager: bool) -> list[str]:
+    """Add the pipeline's figures to `checks`; return the names of those past a threshold."""
+    health = pipeline_health(now=timezone.now(), with_workers=not eager)
+    problems = []
+    if eager:
+        checks["worker"] = "eager"
+    else:
+        max_age = settings.CX_HEALTH_WORKER_MAX_AGE
+        alive = health.worker_age is not None and health.worker_age <= max_age
+        checks["worker"] = "ok" if alive else "no heartbeat"
+        checks["worker_heartbeat_age_s"] = health.worker_age
+        if not alive:
+            problems.append("worker")
+    checks["oldest_unscored_comment_age_s"] = health.unscored_comment_age
+    checks["oldest_pending_rollup_note_age_s"] = health.pending_rollup_note_age
+    checks["parked_tasks"] = health.parked_tasks
+    checks["skipped_comments"] = health.skipped_comments
+    if health.unscored_comment_age > settings.CX_HEALTH_MAX_LAG:
+        problems.append("oldest_unscored_comment_age_s")
+    if health.pending_rollup_note_age > settings.CX_HEALTH_MAX_LAG:
+        problems.append("oldest_pending_rollup_note_age_s")
+    if health.parked_tasks > settings.CX_HEALTH_MAX_PARKED:
+        problems.append("parked_tasks")
+    return problems

@@ -5,6 +5,7 @@ from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatemen
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .privacy import REMOVED_COMMENT, PrivacyEvent
 from .responses import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
+from .workers import SkippedComment, TaskAttempt, WorkerHeartbeat
 
 __all__ = [
     "REMOVED_COMMENT",
@@ -27,7 +28,10 @@ __all__ = [
     "Response",
     "Role",
     "RollupDelta",
+    "SkippedComment",
     "Source",
     "SourceKind",
+    "TaskAttempt",
+    "WorkerHeartbeat",
     "hash_api_key",
 ]

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from django.db import connection, transaction
 
-from cxmetrics.models import Response
+from cxmetrics.models import Response, SkippedComment
+from cxmetrics.selectors.pipeline import unscored_comments
 from cxmetrics.sentiment import get_scorer
 from cxmetrics.services.rollup_deltas import SENTIMENT_COLUMNS, append_deltas
 
@@ -14,7 +15,28 @@ BATCH_SIZE = 1000
 
 
 def _unscored():
-    return Response.objects.filter(sentiment__isnull=True).exclude(comment="")
+    return unscored_comments()
+
+
+def unscored_ids(
+    *, response_ids: Sequence[int] | None = None, limit: int = BATCH_SIZE
+) -> list[int]:
+    """The first `limit` ids (ascending) of comments still to score and not skipped, among
+    `response_ids` or all. The batch a `score_comments` run was working on when it stopped is
+    the first batch_size of these (earlier batches committed)."""
+    rows = _unscored().order_by("pk")
+    if response_ids is not None:
+        rows = rows.filter(pk__in=list(response_ids))
+    return list(rows.values_list("pk", flat=True)[:limit])
+
+
+def skip_comments(*, response_ids: Sequence[int], reason: str) -> int:
+    """Give up on these comments: no run picks them again until their skip is deleted (admin).
+    Returns how many were newly skipped."""
+    rows = [SkippedComment(response_id=pk, reason=reason[:255]) for pk in response_ids]
+    before = SkippedComment.objects.filter(response_id__in=response_ids).count()
+    SkippedComment.objects.bulk_create(rows, ignore_conflicts=True)
+    return SkippedComment.objects.filter(response_id__in=response_ids).count() - before
 
 
 def _store_scores(scores: list[tuple[int, float]]) -> list[int]:
@@ -57,7 +79,8 @@ def score_comments(
 ) -> int:
     """Score the comments whose sentiment is still null: among `response_ids`, or all of them.
 
-    Idempotent: scored rows (and responses whose source sent a sentiment) are skipped. Each
+    Idempotent: scored rows (and responses whose source sent a sentiment) are skipped, and so
+    are comments in `SkippedComment` (see `skip_comments`). Each
     batch of `batch_size` is one transaction that also appends the batch's rollup deltas,
     so an interrupted run leaves whole batches only. Returns how many were scored.
     Cost: the scorer (VADER: about 10k comments of 25 words per second per core) dominates.

@@ -11,12 +11,14 @@ from .pipeline import (
     score_sentiment,
 )
 from .privacy import apply_retention
+from .workers import record_heartbeat
 
 __all__ = [
     "apply_retention",
     "evaluate_goal_alerts",
     "rebuild_rollups",
     "rebuild_yesterday",
+    "record_heartbeat",
     "refresh_dirty_rollups",
     "score_pending_sentiment",
     "score_sentiment",

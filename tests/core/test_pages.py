@@ -2,6 +2,7 @@
 
 import pytest
 
+from cxmetrics.models import WorkerHeartbeat
 from tests.factories import PASSWORD, make_responses, make_user
 
 
@@ -42,6 +43,8 @@ def test_people_without_a_reading_role_cannot_see_figures(client, org, role):
 
 
 def test_healthz_reports_database_and_broker(client, db):
+    # a worker that beat just now (with a broker configured, /healthz also checks workers)
+    WorkerHeartbeat.objects.create(worker="w1@a")
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()

@@ -41,10 +41,14 @@ def _redis_ping(url: str) -> bool:
 class Worker:
     """`celery -A cxmetrics worker` as a child process on the test database and a broker URL."""
 
-    def __init__(self, *, broker_url: str, database_url: str, log: Path) -> None:
+    def __init__(
+        self, *, broker_url: str, database_url: str, log: Path, options: tuple[str, ...] = ()
+    ) -> None:
         self.broker_url = broker_url
         self.database_url = database_url
         self.log = log
+        # e.g. ("--pool=prefork", "--concurrency=1"): time limits need the prefork pool.
+        self.options = options or ("--pool=solo",)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -62,7 +66,7 @@ class Worker:
                 "-A",
                 "cxmetrics",
                 "worker",
-                "--pool=solo",
+                *self.options,
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
