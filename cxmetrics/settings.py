@@ -283,6 +283,8 @@ CELERY_TASK_ANNOTATIONS = {
     "cxmetrics.tasks.score_pending_sentiment": _limits(CX_SENTIMENT_SOFT_TIME_LIMIT),
     "cxmetrics.tasks.rebuild_rollups": _limits(CX_REBUILD_SOFT_TIME_LIMIT),
     "cxmetrics.tasks.rebuild_yesterday": _limits(CX_REBUILD_SOFT_TIME_LIMIT),
+    # Retention walks the whole table in batches of short transactions.
+    "cxmetrics.tasks.apply_retention": _limits(CX_REBUILD_SOFT_TIME_LIMIT),
 }
 # Redis redelivers an unacknowledged message (its worker died) after this long: it must exceed
 # the longest hard limit, or a slow task still running would be delivered a second time.

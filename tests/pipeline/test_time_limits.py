@@ -7,6 +7,7 @@ from cxmetrics.celery import GuardedTask, app
 
 # Seconds (soft, hard) with the default settings: scoring is short, rebuilds are long.
 EXPECTED = {
+    "cxmetrics.tasks.apply_retention": (1800, 1830),
     "cxmetrics.tasks.evaluate_goal_alerts": (300, 330),
     "cxmetrics.tasks.rebuild_rollups": (1800, 1830),
     "cxmetrics.tasks.rebuild_yesterday": (1800, 1830),
