@@ -264,7 +264,7 @@ def make_items(prefix: str, count: int, seed: int, *, comment_words: int = 12) -
             "score": score,
             "channel": rng.choice(CHANNELS),
             "department": rng.choice(DEPARTMENTS),
-            "occurred_at": (start + timedelta(minutes=7 * index + seed)).isoformat(),
+            "occurred_at": (start + timedelta(seconds=150 * index + seed)).isoformat(),
             "handled_by": rng.choice(["ai", "human", "ai_to_human"]),
             "customer_id": f"cust-{rng.randint(1, 5000)}",
         }
@@ -389,12 +389,14 @@ def scenario_web_worker_killed(client: Client, server: subprocess.Popen) -> dict
     tries = client.post_until_held(batch)
     resend_status, _, answer = tries[-1]
     again = client.post(batch)[2]
+    held = answer.get("accepted", 0) + answer.get("duplicates", 0)
     return {
         "first send answered": status,
         "re-send answered": resend_status,
-        "re-send accepted/duplicates": f"{answer.get('accepted')}/{answer.get('duplicates')}",
+        "re-send accepted + duplicates": f"{answer.get('accepted')} + {answer.get('duplicates')}",
+        "re-send rejected": len(answer.get("rejected", [])),
         "third send duplicates": again.get("duplicates"),
-        "ok": again.get("duplicates") == len(batch),
+        "ok": held == len(batch) and again.get("duplicates") == len(batch),
     }
 
 
@@ -450,7 +452,9 @@ def scenario_celery_worker_killed(client: Client, worker: CeleryWorker) -> dict:
 
 def scenario_poison(client: Client) -> dict:
     poison = make_items("poison", 1, seed=5)[0]
-    poison["comment"] = ("word " * (POISON_CHARS // 5 + 1))[:POISON_CHARS]
+    # Sentiment-laden words: VADER's cost grows with the square of their number.
+    sentence = "The agent was great but the wait was awful. "
+    poison["comment"] = (sentence * (POISON_CHARS // len(sentence) + 1))[:POISON_CHARS]
     status, elapsed, _answer = client.post([poison, *make_items("poisonmate", 3, seed=6)])
     errors = client.refused.get(poison["external_id"])
     print(f"    1 MB comment: {status} in {elapsed:.2f} s; its errors: {errors}")
@@ -485,10 +489,11 @@ def main(argv: list[str]) -> None:
         "API_KEY_RATE": "100000/min",
         "LOG_LEVEL": "WARNING",
     }
-    print(f"database {database_url}; broker {broker.url}; cache {env['CACHE_URL']}; logs {folder}")
+    print(f"database {database_url}; broker {broker.url}; cache {env['CACHE_URL']}")
+    print(f"logs of gunicorn and the worker in {folder}")
     key = prepare_database(Settings(rows=0, database_url=database_url), env)
     django_setup(env)
-    server, port = start_gunicorn(env, 2)
+    server, port = start_gunicorn(env, 2, log=folder / "gunicorn.log")
     worker = CeleryWorker(env, folder / "worker.log")
     worker.start()
     client = Client(port=port, key=key)
