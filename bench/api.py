@@ -150,7 +150,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(
+    env: dict, workers: int, log: Path | None = None
+) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free port; its output goes to `log` when given (else inherited)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -167,6 +170,8 @@ def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
         ],
         env=env,
         cwd=ROOT,
+        stdout=log.open("ab") if log else None,
+        stderr=subprocess.STDOUT if log else None,
     )
     for _ in range(200):
         try:
