@@ -292,7 +292,7 @@ def nudge() -> None:
 
     from cxmetrics.celery import app
 
-    for entry in ("score-pending-sentiment", "refresh-dirty-rollups"):
+    for entry in ("score-pending-sentiment", "refresh-dirty-rollups", "worker-heartbeat"):
         try:
             app.send_task(settings.CELERY_BEAT_SCHEDULE[entry]["task"])
         except Exception as exc:  # noqa: BLE001 - the broker may be down on purpose
@@ -302,38 +302,32 @@ def nudge() -> None:
 def pipeline_state() -> dict:
     from django.db import connection
 
-    from cxmetrics.models import DirtyBucket, NewRows, Response, RollupDelta
+    from cxmetrics.models import DirtyBucket, NewRows, RollupDelta, SkippedComment, TaskAttempt
+    from cxmetrics.selectors.pipeline import unscored_comments
 
     connection.close()  # a fresh snapshot each time
-    unscored = Response.objects.filter(sentiment__isnull=True).exclude(comment="")
-    state = {
-        "unscored": unscored.count(),
+    return {
+        "unscored": unscored_comments().count(),
+        "skipped_comments": SkippedComment.objects.count(),
+        "parked_tasks": TaskAttempt.objects.filter(parked_at__isnull=False).count(),
         "new_row_notes": NewRows.objects.count(),
         "deltas": RollupDelta.objects.count(),
         "dirty": DirtyBucket.objects.count(),
     }
-    parked = parked_ids()
-    if parked is not None:
-        state["unscored_parked"] = unscored.filter(pk__in=parked).count()
-    return state
-
-
-def parked_ids() -> list[int] | None:
-    """Response ids the pipeline parked as poison, if this version parks per response."""
-    try:
-        from cxmetrics.models import Response
-
-        field_names = {f.name for f in Response._meta.get_fields()}
-        if "sentiment_parked" in field_names:  # pragma: no cover - depends on the version
-            return list(Response.objects.filter(sentiment_parked=True).values_list("pk", flat=True))
-    except Exception:  # noqa: BLE001
-        return None
-    return None
 
 
 def idle(state: dict) -> bool:
-    unscored = state["unscored"] - state.get("unscored_parked", 0)
-    return unscored == 0 and not (state["new_row_notes"] or state["deltas"] or state["dirty"])
+    """No comment waits to be scored (skipped ones are listed apart) and no rollup work."""
+    return not (state["unscored"] or state["new_row_notes"] or state["deltas"] or state["dirty"])
+
+
+def healthz(port: int) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/healthz")
+    response = conn.getresponse()
+    body = json.loads(response.read())
+    conn.close()
+    return response.status, body
 
 
 def converge(label: str, seconds: float = 240) -> float:
@@ -461,11 +455,13 @@ def scenario_poison(client: Client) -> dict:
     nudge()
     client.post_until_held(make_items("afterpoison", 300, seed=7))
     took = converge("after the 1 MB comment", seconds=240)
+    state = pipeline_state()
     return {
         "answer to the batch with a 1 MB comment": status,
         "1 MB comment refused": errors is not None,
         "ordinary comments scored after it (s)": round(took, 1),
-        "ok": True,
+        "comments skipped / tasks parked": f"{state['skipped_comments']} / {state['parked_tasks']}",
+        "ok": errors is not None,
     }
 
 
@@ -524,6 +520,12 @@ def main(argv: list[str]) -> None:
         except AssertionError as exc:
             failures.append(str(exc))
         failures += final_checks(client)
+        nudge()  # a fresh worker heartbeat, as beat sends every 30 s
+        time.sleep(3)
+        status, body = healthz(port)
+        print(f"    /healthz: {status} {body}")
+        if status != 200:
+            failures.append(f"/healthz answered {status}")
     finally:
         worker.stop()
         stop(server)
