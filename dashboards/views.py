@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 
 from cxmetrics.roles import can_read_figures
 from dashboards.app import get_app
-from dashboards.context import CSRF_ENVIRON_KEY, USER_ENVIRON_KEY
+from dashboards.context import CSP_NONCE_ENVIRON_KEY, CSRF_ENVIRON_KEY, USER_ENVIRON_KEY
 
 # Connection-level headers belong to the outer server (PEP 3333), never to the inner answer.
 _HOP_BY_HOP = frozenset(
@@ -47,6 +47,8 @@ def _environ(request: HttpRequest) -> dict[str, Any]:
             "PATH_INFO": request.path,
             USER_ENVIRON_KEY: request.user,
             CSRF_ENVIRON_KEY: get_token(request),
+            # Lazy: read (and so named in the header) only by the index page's inline scripts.
+            CSP_NONCE_ENVIRON_KEY: request.csp_nonce,
         }
     )
     return environ
