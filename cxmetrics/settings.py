@@ -172,10 +172,11 @@ SECURE_PROXY_SSL_HEADER = (
 # Nothing of ours is meant to be framed (the dashboards are a page, not an embed).
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("CX_SESSION_HOURS", 12) * 3600
-# Every page: scripts and styles only from here or inline with the page's nonce (Dash's
-# inline scripts get it in dashboards/app.py, the templates' <style> from {{ request.csp_nonce }};
-# Swagger UI's start-up script is a file of its own, SpectacularSwaggerSplitView). plotly.js
-# (SVG traces) needs no 'unsafe-eval'; its icons and Swagger UI's are data: images.
+# Every page: scripts only from here or inline with the page's nonce (Dash's inline scripts get
+# it in dashboards/app.py; Swagger UI's start-up script is a file, SpectacularSwaggerSplitView),
+# never 'unsafe-inline' nor 'unsafe-eval' (plotly.js, SVG traces, needs no eval). Styles
+# likewise (templates' <style nonce=...>), except under /dashboards/, where Dash and plotly.js
+# write styles at run time (dashboards/views.py). Icons are data: images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
