@@ -37,6 +37,10 @@ class TokenCreateView(knox_views.LoginView):
 
     @extend_schema(
         summary="A new API token for the logged-in person (session only)",
+        description=(
+            "Shown once; only its digest is stored. Expires after CX_TOKEN_TTL_HOURS. "
+            "A token cannot ask for another (403)."
+        ),
         request=None,
         responses={201: NewTokenSerializer, 403: schema.DENIED},
     )
@@ -53,6 +57,7 @@ class TokenLogoutView(knox_views.LogoutView):
 
     @extend_schema(
         summary="Revoke the token of this request",
+        description="Deletes the token sent in `Authorization: Token <token>`.",
         request=None,
         responses={204: OpenApiResponse(description="Revoked."), 401: schema.DENIED},
     )
@@ -67,6 +72,7 @@ class TokenLogoutAllView(knox_views.LogoutAllView):
 
     @extend_schema(
         summary="Revoke every token of the person this token belongs to",
+        description="Deletes every personal API token of the person; sessions are untouched.",
         request=None,
         responses={204: OpenApiResponse(description="Revoked."), 401: schema.DENIED},
     )
