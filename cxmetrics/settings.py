@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,7 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # personal API tokens, stored hashed, with an expiry (see "Deployment" below)
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: /api/docs/ works offline
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +172,48 @@ CX_TRUSTED_PROXIES = env_int("CX_TRUSTED_PROXIES", 0)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- Deployment: transport security, framing, content policy, sessions and tokens ---------
+# The defaults keep `make run` working on plain http://127.0.0.1; production sets the
+# variables of the README's production section, and `manage.py check --deploy` is then clean
+# (tests/core/test_deploy.py).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# HSTS pins https in browsers for this long: 0 (off) until the site is known to work on https.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients):
+# without it SECURE_SSL_REDIRECT would redirect every proxied request forever.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", False) else None
+)
+# Nothing of ours is meant to be framed (the dashboards are a page, not an embed).
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = env_int("CX_SESSION_HOURS", 12) * 3600
+# Every page: scripts only from here or inline with the page's nonce (Dash's inline scripts get
+# it in dashboards/app.py; Swagger UI's start-up script is a file, SpectacularSwaggerSplitView),
+# never 'unsafe-inline' nor 'unsafe-eval' (plotly.js, SVG traces, needs no eval). Styles
+# likewise (templates' <style nonce=...>), except under /dashboards/, where Dash and plotly.js
+# write styles at run time (dashboards/views.py). Icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Personal API tokens (`manage.py create_token`, POST /api/v1/auth/token): only a SHA-512
+# digest is stored; each expires after CX_TOKEN_TTL_HOURS (30 days by default).
+CX_TOKEN_TTL_HOURS = env_int("CX_TOKEN_TTL_HOURS", 30 * 24)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=CX_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cxmetrics@localhost")
@@ -309,7 +353,7 @@ CX_HEALTH_MAX_PARKED = env_int("CX_HEALTH_MAX_PARKED", 0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cxmetrics.api.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

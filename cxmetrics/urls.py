@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cxmetrics import views
 
@@ -18,6 +18,14 @@ urlpatterns = [
     path("api/v1/", include("cxmetrics.api.urls")),
     path("api/v1/", include("cxmetrics.api.goals_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script): no inline script
+    # under the Content-Security-Policy.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="cxmetrics/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("", include("dashboards.urls")),
 ]

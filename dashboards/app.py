@@ -9,6 +9,7 @@ The logged-in Django user reaches callbacks through the WSGI environ
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +21,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 from dash._callback_context import context_value as callback_context_value
 
 from cxmetrics.branding import ICON
-from dashboards.context import csrf_token, current_user
+from dashboards.context import csp_nonce, csrf_token, current_user
 from dashboards.pages import PAGES
 
 PREFIX = "/dashboards/"
@@ -39,6 +40,18 @@ PAGE_CHUNKS = [
     {"relative_package_path": "dcc/async-datepicker.js", "namespace": "dash"},
 ]
 dash.hooks.script(PAGE_CHUNKS)
+# Inline scripts of Dash's index page (its config, the pages' title callback, the renderer)
+# run under the Content-Security-Policy only with the page's nonce; scripts with an address
+# come from 'self' and need none.
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)")
+
+
+@dash.hooks.index()
+def _nonce_inline_scripts(index: str) -> str:
+    nonce = csp_nonce()
+    return _INLINE_SCRIPT.sub(f'<script nonce="{nonce}"', index) if nonce else index
+
+
 # Assets (our CSS and scripts) are addressed with their modification time (?m=...): cache them.
 ASSETS_MAX_AGE = 365 * 24 * 3600
 
@@ -57,7 +70,7 @@ INDEX_STRING = """<!DOCTYPE html>
   </head>
   <body>
     <noscript>
-      <p style="padding:1rem">These dashboards need JavaScript. Without it, read the
+      <p class="cx-noscript">These dashboards need JavaScript. Without it, read the
       <a href="/summary">server-rendered summary</a>.</p>
     </noscript>
     {%app_entry%}

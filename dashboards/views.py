@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +21,7 @@ from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 
 from cxmetrics.roles import can_read_figures
 from dashboards.app import get_app
-from dashboards.context import CSRF_ENVIRON_KEY, USER_ENVIRON_KEY
+from dashboards.context import CSP_NONCE_ENVIRON_KEY, CSRF_ENVIRON_KEY, USER_ENVIRON_KEY
 
 # Connection-level headers belong to the outer server (PEP 3333), never to the inner answer.
 _HOP_BY_HOP = frozenset(
@@ -47,6 +49,8 @@ def _environ(request: HttpRequest) -> dict[str, Any]:
             "PATH_INFO": request.path,
             USER_ENVIRON_KEY: request.user,
             CSRF_ENVIRON_KEY: get_token(request),
+            # Lazy: read (and so named in the header) only by the index page's inline scripts.
+            CSP_NONCE_ENVIRON_KEY: request.csp_nonce,
         }
     )
     return environ
@@ -72,6 +76,15 @@ def _call_wsgi(app: Any, environ: dict[str, Any]) -> HttpResponse:
     return response
 
 
+# Dash's renderer, its components (webpack's style-loader) and plotly.js write <style> elements
+# and style attributes at run time, which no nonce can reach (17 distinct elements, one of them
+# empty, and plotly's per-element style attributes; measured in the browser tests). Styles
+# alone are allowed inline here; scripts stay on 'self' + the page's nonce, and every other
+# page keeps the strict style-src of settings.CONTENT_SECURITY_POLICY.
+DASHBOARD_CSP = {"style-src": [SELF, UNSAFE_INLINE]}
+
+
+@csp_replace(DASHBOARD_CSP)
 @login_required
 @ensure_csrf_cookie
 @csrf_protect

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cxmetrics.api import ingest_views, privacy, views
+from cxmetrics.api import ingest_views, privacy, tokens, views
 
 urlpatterns = [
     path("responses", views.ResponsesView.as_view(), name="api-responses"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("departments", views.DepartmentsView.as_view(), name="api-departments"),
     path("channels", views.ChannelsView.as_view(), name="api-channels"),
     path("sources", views.SourcesView.as_view(), name="api-sources"),
+    path("auth/token", tokens.TokenCreateView.as_view(), name="api-auth-token"),
+    path("auth/logout", tokens.TokenLogoutView.as_view(), name="api-auth-logout"),
+    path("auth/logoutall", tokens.TokenLogoutAllView.as_view(), name="api-auth-logoutall"),
     path(
         "ingest/delighted", ingest_views.DelightedIngestView.as_view(), name="api-ingest-delighted"
     ),

@@ -103,11 +103,11 @@ def test_team_leads_read_and_api_keys_and_integrators_do_not(org, lead, integrat
     assert APIClient().get(URL, {"metric": "nps"}).status_code == 401
 
 
-def test_drf_token_authentication_reads(org, executive):
-    # given a token as made by `manage.py drf_create_token`
-    from rest_framework.authtoken.models import Token
+def test_token_authentication_reads(org, executive):
+    # given a token as made by `manage.py create_token`
+    from cxmetrics.services import issue_token
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=executive).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user=executive)[1]}")
     # when / then
     assert client.get(URL, {"metric": "nps"}).status_code == 200

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -18,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from cxmetrics.services import issue_token
 from tests.factories import make_api_key
 
 CHECKS = [
@@ -61,7 +61,7 @@ def api_schema(org, executive, wsgi_app):
     from django.core.cache import cache
 
     cache.clear()  # fresh throttle counts
-    token = Token.objects.create(user=executive).key
+    token = issue_token(user=executive)[1]
     loaded = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json", wsgi_app, headers={"Authorization": f"Token {token}"}
     )

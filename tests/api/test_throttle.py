@@ -12,13 +12,13 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
 from cxmetrics.api.authentication import IntegratorUser
 from cxmetrics.api.permissions import ApiKeyRateThrottle
 from cxmetrics.models import ApiKey, Response
+from cxmetrics.services.tokens import issue_token
 from tests.api.conftest import key_client
 from tests.conftest import redis_test_url
 
@@ -215,9 +215,9 @@ def test_an_unreachable_cache_breaks_no_page(org, executive):
 
 def test_a_token_reader_over_the_rate_is_429_with_retry_after(org, executive):
     # given a reader rate of 2 a minute and a person's token
-    token = Token.objects.create(user=executive)
+    _, token = issue_token(user=executive)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     with override_settings(REST_FRAMEWORK=_rates(api_key="1200/min", reader="2/min")):
         # when
         codes = [client.get(READ).status_code for _ in range(3)]

@@ -1,5 +1,6 @@
 """Every dashboard page in headless Chromium against a live server: log in, wait for the
-graphs, check the headline numbers against the API for the same filters, no console errors."""
+graphs, check the headline numbers against the API for the same filters, no console errors,
+and nothing refused by the Content-Security-Policy (each violation is logged as an error)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,31 @@ def expect(locator):
 
 
 GRAPH = ".js-plotly-plot .main-svg"
+# Every CSP violation of a page becomes a console error, which each test asserts away.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', e => console.error(
+  `CSP violation: ${e.violatedDirective} refused ${e.blockedURI || 'inline'}`
+  + ` at ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+def _new_context(browser, **options):
+    context = browser.new_context(**options)
+    context.add_init_script(CSP_LISTENER)
+    return context
+
+
+def _is_strict(policy: str) -> bool:
+    """Scripts only from here or with the page's nonce; nothing inline, nothing evaluated."""
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    script = directives["script-src"].split()
+    return (
+        script[0] == "'self'"
+        and len(script) == 2
+        and script[1].startswith("'nonce-")
+        and directives["frame-ancestors"] == "'none'"
+        and directives["object-src"] == "'none'"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +111,7 @@ def data(transactional_db, executive, lead):
 
 @pytest.fixture
 def page(browser, live_server, data):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context = _new_context(browser, viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/?next=/dashboards/")
     page.fill("input[name=username]", "exec")
@@ -101,9 +127,10 @@ def page(browser, live_server, data):
 
 
 def _open(page, live_server, path):
-    page.goto(f"{live_server.url}/dashboards/{path}")
+    response = page.goto(f"{live_server.url}/dashboards/{path}")
     page.wait_for_selector(GRAPH, timeout=20_000)
     page.wait_for_load_state("networkidle")
+    return response
 
 
 def _api(page, live_server, path):
@@ -126,7 +153,7 @@ def _period():
 
 
 def test_an_anonymous_visit_is_sent_to_the_login_page(browser, live_server, transactional_db):
-    context = browser.new_context()
+    context = _new_context(browser)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -161,9 +188,13 @@ def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_serve
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
 
     # when a page is opened
-    _open(page, live_server, f"{path}?{_period()}")
+    response = _open(page, live_server, f"{path}?{_period()}")
 
-    # then every graph came with the page's layout, fetched once (preloaded by the page):
+    # then it was served under the strict policy (and drew without a violation: cx_errors)
+    assert _is_strict(response.headers["content-security-policy"])
+    assert response.headers["x-frame-options"] == "DENY"
+
+    # and every graph came with the page's layout, fetched once (preloaded by the page):
     # no callback round trip before the first paint
     assert page.locator(".js-plotly-plot .main-svg").count() >= 1
     assert requests.count("_dash-layout") == 1
@@ -293,3 +324,62 @@ def test_a_table_pages_its_rows_and_exports_them_all_as_csv(page, live_server):
         page.click("#voice-comments-pager >> text=›")
         expect(page.locator("#voice-comments-count")).to_contain_text("rows 13–")
     assert page.cx_errors == []
+
+
+def test_an_inline_script_without_the_nonce_is_refused(page, live_server):
+    # given the overview, drawn under its policy
+    _open(page, live_server, f"?{_period()}")
+    assert page.cx_errors == []
+
+    # when a script without the page's nonce is slipped in (as an injection would)
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.cxInjected = true'; document.body.appendChild(s); }"
+    )
+    page.wait_for_timeout(200)  # the violation event is dispatched asynchronously
+
+    # then it does not run, and the violation is reported
+    assert page.evaluate("() => window.cxInjected") is None
+    assert any(e.startswith("CSP violation: script-src") for e in page.cx_errors), page.cx_errors
+
+
+def test_swagger_ui_lists_the_operations_under_the_policy(page, live_server):
+    # when the API docs are opened by a logged-in person
+    response = page.goto(f"{live_server.url}/api/docs/")
+
+    # then Swagger UI starts (its start-up script is a file), lists every operation, opens one,
+    # and nothing was refused
+    assert _is_strict(response.headers["content-security-policy"])
+    page.wait_for_selector(".opblock", timeout=20_000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".opblock").count() >= 20
+    page.locator(".opblock-summary", has_text="/api/v1/metrics/summary").first.click()
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    assert page.cx_errors == []
+
+
+def test_the_admin_works_under_the_policy(browser, live_server, transactional_db, executive):
+    # given an administrator
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    context = _new_context(browser)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    # when they log in to the admin and open a list and a form
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/auth/user/")
+    page.goto(f"{live_server.url}/admin/auth/user/{executive.pk}/change/")
+    page.wait_for_load_state("networkidle")
+
+    # then nothing was refused (the admin's pages name no icon: the browser's guess at
+    # /favicon.ico answers 404, which is no matter of the policy)
+    assert [e for e in errors if "Content Security Policy" in e or "CSP violation" in e] == []
+    assert "Change user" in page.title()
+    context.close()

@@ -11,13 +11,13 @@ from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     status_code_conformance,
 )
 
+from cxmetrics.services import issue_token
 from tests.goals.conftest import make_goal, make_plan, nps_30
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
@@ -44,8 +44,8 @@ def api_schema(org, executive, lead, keep_test_connection):
     goal = make_goal(actor=lead)
     make_plan(actor=lead, components=[(goal, 100, (20.0, 40.0, 60.0))])
     root = User.objects.create_superuser("root", "root@example.com", "pw")
-    reader = Token.objects.create(user=executive).key
-    writer = Token.objects.create(user=root).key
+    reader = issue_token(user=executive)[1]
+    writer = issue_token(user=root)[1]
     loaded = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json", application, headers={"Authorization": f"Token {reader}"}
     )
