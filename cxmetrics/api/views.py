@@ -21,8 +21,9 @@ from rest_framework.utils.urls import replace_query_param
 from cxmetrics.api import schema
 from cxmetrics.api import serializers as s
 from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
-from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser, csv_text
+from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser
 from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
+from cxmetrics.csvsafe import csv_text
 from cxmetrics.models import Channel, Department, Source
 from cxmetrics.selectors import compare_groups, metric_summary
 from cxmetrics.selectors.responses import ROW_FIELDS, response_page, response_rows
