@@ -10,6 +10,7 @@ import traceback
 
 from celery import Celery, Task
 from celery.exceptions import Retry
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxmetrics.settings")
 
@@ -71,3 +72,12 @@ class GuardedTask(Task):
 app = Celery("cxmetrics", task_cls=GuardedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_mixed_days(**_kwargs):  # type: ignore[no-untyped-def]
+    """A worker does not start while the stored days are in another zone than CX_TIME_ZONE
+    (services.days.ensure_day_zone names the command that fixes it)."""
+    from cxmetrics.services.days import ensure_day_zone
+
+    ensure_day_zone()

@@ -1,7 +1,8 @@
 """Customer-experience metric math: counts and sums in, scores and 95% intervals out.
 
-Pure standard-library Python (no Django). Every function takes aggregated counts or sums, so
-callers can compute them in the database and pass them in. Empty input (``n == 0``) returns
+Pure Python, no Django (scipy only for the Student t distribution of Welch's test). Every
+function takes aggregated counts or sums, so callers can compute them in the database and pass
+them in. Empty input (``n == 0``) returns
 ``None`` rather than raising. Results are frozen dataclasses holding unrounded floats; round
 only for display. Every 95% figure uses ``Z95 = NormalDist().inv_cdf(0.975)`` (1.959964...).
 
@@ -30,9 +31,15 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
+from scipy.special import stdtr
+
 __all__ = [
     "NEGATIVE_THRESHOLD",
+    "NO_VARIANCE",
     "POSITIVE_THRESHOLD",
+    "TEST_NPS_Z",
+    "TEST_TWO_PROPORTION_Z",
+    "TEST_WELCH_T",
     "Z95",
     "CesResult",
     "Comparison",
@@ -59,6 +66,13 @@ NEGATIVE_THRESHOLD: float = -0.05
 """VADER compound score at or below which a text is negative (Hutto & Gilbert 2014)."""
 
 _STANDARD_NORMAL = NormalDist()
+
+TEST_NPS_Z = "nps_z"
+"""Difference of two trinomial NPS over its standard error, normal p (:func:`compare_nps`)."""
+TEST_TWO_PROPORTION_Z = "two_proportion_z"
+"""Pooled two-proportion z-test (:func:`compare_csat`)."""
+TEST_WELCH_T = "welch_t"
+"""Welch's unequal-variance t-test, Welch-Satterthwaite df (:func:`compare_means`)."""
 
 
 @dataclass(frozen=True)
@@ -128,15 +142,29 @@ class SentimentResult:
 @dataclass(frozen=True)
 class Comparison:
     """Group A minus group B. ``difference`` is on the score's own scale (NPS and CSAT in
-    points, means in scale units); ``z`` is the test statistic, ``p`` the two-sided p-value
-    from the standard normal, ``significant`` is ``p < 0.05``. ``df`` is the Welch-Satterthwaite
-    degrees of freedom (only set by :func:`compare_means`)."""
+    points, means in scale units). ``test`` names the test (``TEST_*``); ``statistic`` is its
+    statistic (z, or Welch's t), ``p`` the two-sided p-value (normal for z, Student t with
+    ``df`` Welch-Satterthwaite degrees of freedom for Welch), ``significant`` is ``p < 0.05``.
+
+    When the test is undefined for data that still has a difference (a group of one answer,
+    no variance in either group), ``statistic``, ``p``, ``df`` and ``significant`` are
+    ``None`` and ``reason`` says why; otherwise ``reason`` is ``None``."""
 
     difference: float
-    z: float
-    p: float
-    significant: bool
+    test: str
+    statistic: float | None
+    p: float | None
+    significant: bool | None
     df: float | None = None
+    reason: str | None = None
+
+    @property
+    def z(self) -> float | None:
+        """The statistic under its former name (the API still answers it as ``z``)."""
+        return self.statistic
+
+
+NO_VARIANCE = "no variance in either group (every answer the same): the test is undefined"
 
 
 def _check_counts(**counts: int) -> None:
@@ -145,15 +173,21 @@ def _check_counts(**counts: int) -> None:
             raise ValueError(f"{name} must be >= 0, got {value}")
 
 
-def _comparison(
-    difference: float, se: float, *, scale: float = 1.0, df: float | None = None
-) -> Comparison | None:
+def _untested(difference: float, test: str, reason: str) -> Comparison:
+    return Comparison(
+        difference=difference, test=test, statistic=None, p=None, significant=None, reason=reason
+    )
+
+
+def _z_comparison(difference: float, se: float, *, test: str, scale: float) -> Comparison:
     """z = difference / se with a two-sided normal p; ``difference`` reported times ``scale``."""
     if not se > 0.0:
-        return None
+        return _untested(scale * difference, test, NO_VARIANCE)
     z = difference / se
     p = 2.0 * _STANDARD_NORMAL.cdf(-abs(z))
-    return Comparison(difference=scale * difference, z=z, p=p, significant=p < 0.05, df=df)
+    return Comparison(
+        difference=scale * difference, test=test, statistic=z, p=p, significant=p < 0.05
+    )
 
 
 def _clip(value: float, lo: float, hi: float) -> float:
@@ -321,21 +355,23 @@ def compare_nps(a: tuple[int, int, int], b: tuple[int, int, int]) -> Comparison 
     """Compare two NPS given as (promoters, passives, detractors) tuples.
 
     SE = sqrt(var_a / n_a + var_b / n_b) with var = p + d - (p - d)^2 on the proportion scale;
-    ``difference`` is NPS_a - NPS_b in points. ``None`` if either group is empty or SE is 0.
+    ``difference`` is NPS_a - NPS_b in points, z and a normal p. ``None`` if either group is
+    empty; untested (``reason``) if SE is 0.
     """
     n_a, net_a, var_a = _nps_parts(*a)
     n_b, net_b, var_b = _nps_parts(*b)
     if n_a == 0 or n_b == 0:
         return None
     se = math.sqrt(var_a / n_a + var_b / n_b)
-    return _comparison(net_a - net_b, se, scale=100.0)
+    return _z_comparison(net_a - net_b, se, test=TEST_NPS_Z, scale=100.0)
 
 
 def compare_csat(sat_a: int, n_a: int, sat_b: int, n_b: int) -> Comparison | None:
     """Two-proportion z-test with pooled proportion; ``difference`` in percentage points.
 
     SE = sqrt(P (1 - P) (1/n_a + 1/n_b)) with P = (sat_a + sat_b) / (n_a + n_b).
-    ``None`` if either group is empty or SE is 0 (everyone, or no one, satisfied).
+    ``None`` if either group is empty; untested (``reason``) if SE is 0 (everyone, or no
+    one, satisfied).
     """
     _check_counts(sat_a=sat_a, n_a=n_a, sat_b=sat_b, n_b=n_b)
     if sat_a > n_a or sat_b > n_b:
@@ -344,26 +380,38 @@ def compare_csat(sat_a: int, n_a: int, sat_b: int, n_b: int) -> Comparison | Non
         return None
     pooled = (sat_a + sat_b) / (n_a + n_b)
     se = math.sqrt(pooled * (1.0 - pooled) * (1.0 / n_a + 1.0 / n_b))
-    return _comparison(sat_a / n_a - sat_b / n_b, se, scale=100.0)
+    return _z_comparison(sat_a / n_a - sat_b / n_b, se, test=TEST_TWO_PROPORTION_Z, scale=100.0)
 
 
 def compare_means(
     n_a: int, sum_a: float, sumsq_a: float, n_b: int, sum_b: float, sumsq_b: float
 ) -> Comparison | None:
-    """Welch's unequal-variance comparison of two means (CES, sentiment), normal p-value.
+    """Welch's unequal-variance t-test of two means (CES, sentiment) from sums.
 
-    SE = sqrt(s_a^2 / n_a + s_b^2 / n_b) with sample variances; ``df`` is the
-    Welch-Satterthwaite degrees of freedom, for information. ``None`` if either group has
-    fewer than 2 answers (sample variance undefined) or SE is 0.
+    t = (mean_a - mean_b) / SE with SE = sqrt(s_a^2 / n_a + s_b^2 / n_b) (sample variances),
+    Welch-Satterthwaite df = SE^4 / ((s_a^2/n_a)^2 / (n_a - 1) + (s_b^2/n_b)^2 / (n_b - 1)),
+    p two-sided from Student's t with df (as scipy.stats.ttest_ind(equal_var=False)).
+    ``None`` if either group is empty; untested (``reason``) if a group has one answer
+    (sample variance undefined) or SE is 0.
     """
     _check_counts(n_a=n_a, n_b=n_b)
+    if n_a == 0 or n_b == 0:
+        return None
+    difference = sum_a / n_a - sum_b / n_b
     var_a = _sample_variance(n_a, sum_a, sumsq_a)
     var_b = _sample_variance(n_b, sum_b, sumsq_b)
     if var_a is None or var_b is None:
-        return None
+        single = "a" if var_a is None else "b"
+        reason = f"group {single} has one answer: Welch's test needs at least 2 in each group"
+        return _untested(difference, TEST_WELCH_T, reason)
     ua, ub = var_a / n_a, var_b / n_b
     se = math.sqrt(ua + ub)
     if not se > 0.0:
-        return None
+        return _untested(difference, TEST_WELCH_T, NO_VARIANCE)
+    # With one variance zero the other group alone sets df (its n - 1), as scipy does.
     df = (ua + ub) ** 2 / (ua * ua / (n_a - 1) + ub * ub / (n_b - 1))
-    return _comparison(sum_a / n_a - sum_b / n_b, se, df=df)
+    t = difference / se
+    p = float(2.0 * stdtr(df, -abs(t)))
+    return Comparison(
+        difference=difference, test=TEST_WELCH_T, statistic=t, p=p, significant=p < 0.05, df=df
+    )

@@ -21,6 +21,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 from dash._callback_context import context_value as callback_context_value
 
 from cxmetrics.branding import ICON
+from dashboards import guard
 from dashboards.context import csp_nonce, csrf_token, current_user
 from dashboards.pages import PAGES
 
@@ -241,6 +242,7 @@ def build_app() -> dash.Dash:
         page.register_callbacks(app)
     app.layout = _layout
     _register_shell_callbacks(app)
+    guard.install(app)
     return app
 
 

@@ -140,7 +140,9 @@ def _change_line(card: dict[str, Any]) -> html.Div:
     if change is None:
         return html.Div(f"No comparison {period}: no data", className="small text-muted")
     arrow = "▲" if change["difference"] > 0 else "▼" if change["difference"] < 0 else "■"
-    verdict = "significant" if change["significant"] else "not significant"
+    verdict = {True: "significant", False: "not significant"}.get(
+        change["significant"], "not testable"
+    )
     return html.Div(
         [
             html.Span(

@@ -223,7 +223,7 @@ class Page:
     defaults: Mapping[str, Any] | None = None
     needs_responses: bool = True  # else the empty state replaces the body
 
-    def layout(self, **query: Any) -> html.Div:
+    def layout(self, /, **query: Any) -> html.Div:
         """The Dash layout for a URL query string (see `render`)."""
         return render(self, query)
 

@@ -9,9 +9,11 @@ from statistics import NormalDist
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats as scipy_stats
 
 from cxmetrics.metrics import (
     NEGATIVE_THRESHOLD,
+    NO_VARIANCE,
     POSITIVE_THRESHOLD,
     Z95,
     ces,
@@ -286,7 +288,16 @@ def test_compare_nps_is_antisymmetric_and_none_when_empty_or_no_variance() -> No
     assert ba.difference == pytest.approx(-ab.difference, abs=1e-9)
     assert ba.p == pytest.approx(ab.p, abs=1e-12)
     assert compare_nps((0, 0, 0), (1, 1, 1)) is None
-    assert compare_nps((10, 0, 0), (5, 0, 0)) is None  # both all promoters: SE = 0
+
+
+def test_compare_nps_without_variance_reports_the_difference_untested() -> None:
+    # given all promoters in A and all detractors in B: SE = 0, no z
+    result = compare_nps((10, 0, 0), (0, 0, 5))
+    # then the 200-point gap is still reported, with the test fields empty and the reason
+    assert result is not None
+    assert (result.difference, result.test) == (pytest.approx(200.0), "nps_z")
+    assert (result.statistic, result.p, result.significant, result.df) == (None,) * 4
+    assert result.reason == NO_VARIANCE
 
 
 def test_compare_csat_two_proportion_textbook_example() -> None:
@@ -303,9 +314,12 @@ def test_compare_csat_two_proportion_textbook_example() -> None:
     assert result.significant is True
 
 
-def test_compare_csat_none_when_empty_or_no_variance() -> None:
+def test_compare_csat_none_when_empty_and_untested_without_variance() -> None:
     assert compare_csat(0, 0, 5, 10) is None
-    assert compare_csat(10, 10, 5, 5) is None
+    result = compare_csat(10, 10, 5, 5)  # everyone satisfied: pooled SE = 0
+    assert result is not None
+    assert (result.difference, result.p, result.significant) == (0.0, None, None)
+    assert (result.test, result.reason) == ("two_proportion_z", NO_VARIANCE)
 
 
 def test_compare_means_matches_a_direct_welch_computation() -> None:
@@ -313,26 +327,59 @@ def test_compare_means_matches_a_direct_welch_computation() -> None:
     a = [7.0, 6.0, 6.0, 5.0, 7.0, 4.0, 6.0, 7.0]
     b = [5.0, 3.0, 4.0, 6.0, 2.0, 5.0]
     va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
-    expected_z = (statistics.mean(a) - statistics.mean(b)) / math.sqrt(va + vb)
+    expected_t = (statistics.mean(a) - statistics.mean(b)) / math.sqrt(va + vb)
     expected_df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    reference = scipy_stats.ttest_ind(a, b, equal_var=False)
     # when
     result = compare_means(*_sums(a), *_sums(b))
     # then
     assert result is not None
+    assert result.test == "welch_t" and result.reason is None
     assert result.difference == pytest.approx(statistics.mean(a) - statistics.mean(b), abs=1e-12)
-    assert result.z == pytest.approx(expected_z, abs=1e-9)
-    assert result.p == pytest.approx(2 * (1 - NormalDist().cdf(expected_z)), abs=1e-9)
+    assert result.statistic == pytest.approx(expected_t, abs=1e-9)
     assert result.df == pytest.approx(expected_df, abs=1e-9)
-    assert result.significant is (result.p < 0.05)
+    assert result.statistic == pytest.approx(float(reference.statistic), abs=1e-9)
+    assert result.df == pytest.approx(float(reference.df), abs=1e-9)
+    assert result.p == pytest.approx(float(reference.pvalue), abs=1e-12)
     # by hand: mean a = 48/8 = 6, s_a^2 = 8/7; mean b = 25/6, s_b^2 = (65/6)/5 = 13/6;
-    # SE^2 = (8/7)/8 + (13/6)/6 = 0.142857 + 0.361111 = 0.503968, z = (11/6)/0.709907 = 2.5825
-    # df = 0.503968^2 / (0.142857^2/7 + 0.361111^2/5) = 8.759
-    assert result.z == pytest.approx(2.5825, abs=1e-4)
+    # SE^2 = (8/7)/8 + (13/6)/6 = 0.142857 + 0.361111 = 0.503968, t = (11/6)/0.709907 = 2.5825
+    # df = 0.503968^2 / (0.142857^2/7 + 0.361111^2/5) = 8.759; P(|T_8.759| > 2.5825) = 0.0302
+    # (the normal distribution would say 0.0098)
+    assert result.statistic == pytest.approx(2.5825, abs=1e-4)
     assert result.df == pytest.approx(8.759, abs=1e-3)
+    assert result.p == pytest.approx(0.0302, abs=1e-4)
     assert result.significant is True
 
 
-def test_compare_means_none_for_tiny_or_constant_groups() -> None:
-    assert compare_means(1, 5.0, 25.0, 3, 9.0, 29.0) is None
-    assert compare_means(0, 0.0, 0.0, 3, 9.0, 29.0) is None
-    assert compare_means(2, 10.0, 50.0, 2, 6.0, 18.0) is None  # both constant: SE = 0
+def test_compare_means_uses_the_t_distribution_not_the_normal() -> None:
+    # given sentiment on web (n 407, mean 0.300, s 0.400) vs phone (n 60, mean 0.214, s 0.300),
+    # the shape of the audit's example: SE^2 = 0.16/407 + 0.09/60 = 0.00189312,
+    # t = 0.086 / 0.0435100 = 1.97656, df = 0.00189312^2 / (0.000393120^2/406 + 0.0015^2/59)
+    # = 93.05; Student t gives p = 0.0511 (not significant) where the normal gives 0.0481
+    web = (407, 407 * 0.300, 406 * 0.400**2 + 407 * 0.300**2)
+    phone = (60, 60 * 0.214, 59 * 0.300**2 + 60 * 0.214**2)
+    reference = scipy_stats.ttest_ind_from_stats(0.300, 0.400, 407, 0.214, 0.300, 60, False)
+    # when
+    result = compare_means(*web, *phone)
+    # then
+    assert result is not None
+    assert result.statistic == pytest.approx(1.97656, abs=1e-5)
+    assert result.df == pytest.approx(93.049, abs=1e-3)
+    assert result.p == pytest.approx(0.05105, abs=1e-5)
+    assert result.p == pytest.approx(float(reference.pvalue), abs=1e-9)
+    assert 2 * NormalDist().cdf(-result.statistic) == pytest.approx(0.04809, abs=1e-5)
+    assert result.significant is False
+
+
+def test_compare_means_reports_the_difference_when_the_test_is_undefined() -> None:
+    # given a group of one answer, an empty group and two constant groups
+    single = compare_means(1, 5.0, 25.0, 3, 9.0, 29.0)  # a: [5]; b: [2, 3, 4]
+    constant = compare_means(2, 10.0, 50.0, 2, 6.0, 18.0)  # a: [5, 5]; b: [3, 3]
+    # then the difference is reported, the test fields are empty, the reason says why
+    assert single is not None and constant is not None
+    assert (single.difference, single.statistic, single.p, single.df) == (2.0, None, None, None)
+    assert single.significant is None and single.test == "welch_t"
+    assert single.reason == "group a has one answer: Welch's test needs at least 2 in each group"
+    assert (constant.difference, constant.p, constant.significant) == (2.0, None, None)
+    assert constant.reason == NO_VARIANCE
+    assert compare_means(0, 0.0, 0.0, 3, 9.0, 29.0) is None  # no answers: no difference either

@@ -8,14 +8,13 @@ memory. The parser classes below only tell DRF and the OpenAPI schema which type
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
+from cxmetrics.csvsafe import csv_text
 from cxmetrics.ingest.types import IngestTooLarge
 
 JSON = "application/json"
@@ -48,13 +47,12 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):  # type: ignore[no-untyped-def]
-        buffer = io.StringIO()
         rows = data if isinstance(data, list) else [data]
-        if rows and isinstance(rows[0], dict):
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        return buffer.getvalue().encode()
+        if not rows or not isinstance(rows[0], dict):
+            return b""
+        fields = list(rows[0])
+        lines = [fields, *([row.get(name) for name in fields] for row in rows)]
+        return "".join(csv_text(lines)).encode()
 
 
 def media_type_of(request: Any) -> str:
@@ -114,17 +112,3 @@ def iter_body(request: Any, *, limit: int) -> Iterator[bytes]:
         if size > limit:
             raise IngestTooLarge(f"the body is over the limit of {limit} bytes")
         yield part
-
-
-def csv_text(rows: Iterable[Iterable[Any]], *, flush_at: int = 1 << 16) -> Iterator[str]:
-    """CSV text in pieces of about `flush_at` characters (for StreamingHttpResponse)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() >= flush_at:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()

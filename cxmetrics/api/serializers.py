@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from cxmetrics import metrics
 from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
 from cxmetrics.selectors import GROUP_BY_CHOICES, SummaryFilters
 
@@ -181,10 +182,26 @@ class CompareSerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=DIMENSIONS)
     a = FigureSerializer()
     b = FigureSerializer()
-    difference = NullableFloat(help_text="a minus b, on the metric's scale.")
-    z = NullableFloat()
-    p = NullableFloat(help_text="Two-sided p-value.")
-    significant = serializers.BooleanField(help_text="p < 0.05.")
+    difference = NullableFloat(
+        help_text="a minus b, on the metric's scale; null only when a group has no responses."
+    )
+    test = serializers.ChoiceField(
+        choices=[metrics.TEST_NPS_Z, metrics.TEST_TWO_PROPORTION_Z, metrics.TEST_WELCH_T],
+        help_text="The metric's test: nps_z (NPS), two_proportion_z (CSAT), welch_t (CES, "
+        "sentiment: Welch's t-test with Welch-Satterthwaite degrees of freedom).",
+    )
+    statistic = NullableFloat(help_text="The test statistic: z, or Welch's t.")
+    z = NullableFloat(help_text="Deprecated: the same value as `statistic`.")
+    df = NullableFloat(help_text="Welch-Satterthwaite degrees of freedom (welch_t only).")
+    p = NullableFloat(
+        help_text="Two-sided p-value (Student t with `df` for welch_t, else the normal)."
+    )
+    significant = serializers.BooleanField(allow_null=True, help_text="p < 0.05.")
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why the test fields are null (a group with no responses or one answer, "
+        "no variance); null when the test ran.",
+    )
 
 
 class ResponseRowSerializer(serializers.Serializer):

@@ -21,8 +21,9 @@ from rest_framework.utils.urls import replace_query_param
 from cxmetrics.api import schema
 from cxmetrics.api import serializers as s
 from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
-from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser, csv_text
+from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser
 from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
+from cxmetrics.csvsafe import csv_text
 from cxmetrics.models import Channel, Department, Source
 from cxmetrics.selectors import compare_groups, metric_summary
 from cxmetrics.selectors.responses import ROW_FIELDS, response_page, response_rows
@@ -216,8 +217,12 @@ class CompareView(CxAPIView):
         operation_id="metrics_compare",
         summary="Two groups of one dimension, with the difference and its significance",
         description="E.g. `?metric=csat&by=handled_by&a=ai&b=human`. The difference is a minus "
-        "b on the metric's scale; z and the two-sided p come from the metric's own test "
-        "(two proportions for CSAT, the NPS variance for NPS, Welch for CES and sentiment).",
+        "b on the metric's scale; `statistic` and the two-sided p come from the metric's own "
+        "`test`: two proportions (z) for CSAT, the NPS variance (z) for NPS, Welch's t-test "
+        "with Welch-Satterthwaite `df` (p from Student's t) for CES and sentiment. When the "
+        "test is undefined (a group of one answer, no variance, no responses) the difference "
+        "is still reported where there is one, the test fields are null and `reason` says "
+        "why.",
         parameters=[s.CompareQuery],
         responses={200: s.CompareSerializer, **READ_ERRORS},
         examples=[
@@ -245,9 +250,13 @@ class CompareView(CxAPIView):
                         "low_sample": False,
                     },
                     "difference": -11.3,
+                    "test": "two_proportion_z",
+                    "statistic": -5.0,
                     "z": -5.0,
+                    "df": None,
                     "p": 5.7e-07,
                     "significant": True,
+                    "reason": None,
                 },
                 response_only=True,
             )

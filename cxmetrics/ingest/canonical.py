@@ -92,8 +92,15 @@ def _text_lines(chunks: Iterable[bytes]) -> Iterator[str]:
         try:
             text = decoder.decode(chunk)
         except UnicodeDecodeError as error:
-            valid = chunk[: max(error.start, 0)].decode("utf-8", errors="replace")
-            line_number += (pending + valid).count("\n")
+            # The lines before the bad byte are whole and valid: hand them over first, so
+            # the rows before the break are stored (docs/api.md, "CSV partial success").
+            # error.object is what the decoder held plus this chunk (without a BOM).
+            valid = bytes(error.object[: max(error.start, 0)]).decode("utf-8")
+            parts = (pending + valid).split("\n")
+            parts.pop()  # the line holding the bad byte
+            for part in parts:
+                line_number += 1
+                yield part + "\n"
             raise IngestParseError(
                 f"the CSV is not valid UTF-8 (near line {line_number})", line=line_number
             ) from None

@@ -12,7 +12,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import orjson
@@ -45,6 +45,14 @@ FIELDS = (
 MAX_EXTERNAL_ID = 255
 MAX_AGENT_REF = 100
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# The window of occurred_at (docs/api.md): from EARLIEST_OCCURRED_AT to now + FUTURE_TOLERANCE.
+# Years 0001 or 1900 are typing or epoch mistakes, not customers; they would also make every
+# "all time" figure and trend start there.
+EARLIEST_OCCURRED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIEST_DAY = EARLIEST_OCCURRED_AT.date()
+_TOO_EARLY = (
+    f"occurred_at is before {EARLIEST_OCCURRED_AT:%Y-%m-%dT%H:%M:%SZ}, the earliest accepted"
+)
 
 _FIELD_SET = frozenset(FIELDS)
 _METRIC_LIST = ", ".join(METRICS)
@@ -241,6 +249,8 @@ def validate_items(
                             errors["occurred_at"] = [
                                 "occurred_at is more than 5 minutes in the future"
                             ]
+                        elif moment < EARLIEST_OCCURRED_AT:
+                            errors["occurred_at"] = [_TOO_EARLY]
                         day = moment.astimezone(zone).date()
                     except (OverflowError, ValueError):
                         errors["occurred_at"] = ["occurred_at is out of the supported range"]

@@ -1,6 +1,7 @@
 """cxmetrics tables. Split by domain; every name is re-exported here."""
 
 from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
+from .days import DayZone
 from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .privacy import REMOVED_COMMENT, PrivacyEvent
@@ -13,6 +14,7 @@ __all__ = [
     "ApiKey",
     "Channel",
     "DailyRollup",
+    "DayZone",
     "Department",
     "DirtyBucket",
     "Goal",

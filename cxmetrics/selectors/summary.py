@@ -283,7 +283,9 @@ def compare_groups(
     b: str,
     filters: SummaryFilters = SummaryFilters(),
 ) -> dict[str, Any]:
-    """Two groups of one dimension side by side, with difference, z, p and significance."""
+    """Two groups of one dimension side by side, with the difference and the metric's test
+    (`comparison_fields`); when a group has no responses every test field is None and
+    `reason` says which."""
     if by not in ("channel", "department", "handled_by", "source"):
         raise ValueError("by must be one of channel, department, handled_by, source")
     field = {"channel": "channels", "department": "departments", "source": "sources"}.get(
@@ -306,29 +308,52 @@ def compare_groups(
             "low_sample": figure["n"] < low_n,
         }
 
-    comparison = _compare(metric, counts.get(a), counts.get(b))
+    comparison = compare_counts(metric, counts.get(a), counts.get(b))
+    if comparison is None:
+        empty = [key for key in (a, b) if not counts.get(key)]
+        fields = {
+            **comparison_fields(None),
+            "test": METRIC_TESTS[metric],
+            "reason": f"no responses in {' and '.join(empty)}: nothing to compare",
+        }
+    else:
+        fields = comparison_fields(comparison)
+    return {"metric": metric, "by": by, "a": side(a), "b": side(b), **fields}
+
+
+METRIC_TESTS = {
+    Metric.NPS: metrics.TEST_NPS_Z,
+    Metric.CSAT: metrics.TEST_TWO_PROPORTION_Z,
+    Metric.CES: metrics.TEST_WELCH_T,
+    Metric.SENTIMENT: metrics.TEST_WELCH_T,
+}
+"""Each metric's test of two groups (what `compare_counts` runs)."""
+
+
+def comparison_fields(comparison: metrics.Comparison | None) -> dict[str, Any]:
+    """A comparison as the API and the dashboards carry it: difference, test, statistic (also
+    as `z`, its former name), df, p, significant and reason; every field None for None."""
+    if comparison is None:
+        return dict.fromkeys(
+            ("difference", "test", "statistic", "z", "df", "p", "significant", "reason")
+        )
     return {
-        "metric": metric,
-        "by": by,
-        "a": side(a),
-        "b": side(b),
-        **(
-            {
-                "difference": comparison.difference,
-                "z": comparison.z,
-                "p": comparison.p,
-                "significant": comparison.significant,
-            }
-            if comparison
-            else {"difference": None, "z": None, "p": None, "significant": False}
-        ),
+        "difference": comparison.difference,
+        "test": comparison.test,
+        "statistic": comparison.statistic,
+        "z": comparison.statistic,
+        "df": comparison.df,
+        "p": comparison.p,
+        "significant": comparison.significant,
+        "reason": comparison.reason,
     }
 
 
-def _compare(
+def compare_counts(
     metric: str, a: dict[str, Any] | None, b: dict[str, Any] | None
 ) -> metrics.Comparison | None:
-    """Compare two groups' additive counts with the metric's own test."""
+    """Compare two groups' additive counts with the metric's own test (METRIC_TESTS); None
+    when a group has no counts."""
     if not a or not b:
         return None
     if metric == Metric.NPS:

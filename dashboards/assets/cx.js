@@ -76,12 +76,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         : rows.length + (rows.length === 1 ? " row" : " rows");
       return [table, pages, page, pages > 1 ? "mt-2 mb-0" : "d-none", count];
     },
-    /* Every row of a table as CSV, as shown. Cells a spreadsheet would run as a formula
-       (customers' own words may start with =, +, - or @) get an apostrophe, numbers excepted. */
+    /* One cell of an export, the rule of cxmetrics/csvsafe.py (the same cases pin both:
+       tests/payloads/csv-formula-cases.json). Customers' own words may start with = + - @,
+       also after spaces or control characters a spreadsheet skips: such text gets an
+       apostrophe; numbers, and text that is exactly a decimal number, are left. */
+    csvCell: function (value) {
+      if (value === null || value === undefined) { return ""; }
+      const text = String(value);
+      if (typeof value === "number" || /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
+        return text;
+      }
+      const first = text.replace(/^[\x00-\x20]+/, "").charAt(0);
+      const formula = /^[\t\r]/.test(text) || (first !== "" && "=+-@".includes(first));
+      return formula ? "'" + text : text;
+    },
+    /* Every row of a table as CSV, as shown, each cell through csvCell. */
     tableCsv: function (clicks, data) {
       const field = function (value) {
-        let text = value === null || value === undefined ? "" : String(value);
-        if (/^[=+\-@\t\r]/.test(text) && isNaN(Number(text))) { text = "'" + text; }
+        const text = window.dash_clientside.cx.csvCell(value);
         return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
       };
       const columns = data.columns;

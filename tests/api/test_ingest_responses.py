@@ -215,6 +215,26 @@ def test_csv_is_committed_in_chunks_and_a_break_reports_what_was_stored(api, mon
     assert (again["accepted"], again["duplicates"]) == (1, 3)
 
 
+@pytest.mark.parametrize("chunk_bytes", [1 << 20, 7])
+def test_csv_with_invalid_utf8_keeps_every_row_before_it(api, monkeypatch, chunk_bytes):
+    # given three good rows, then a row with a byte that is not UTF-8 on line 5, read in one
+    # chunk or in chunks of 7 bytes (the bad byte then falls in the middle of a chunk)
+    monkeypatch.setattr("cxmetrics.api.parsers.CHUNK_BYTES", chunk_bytes)
+    rows = [f"u-{i},nps,9,chat,2025-05-01T10:00:00Z" for i in range(3)]
+    good = ("external_id,metric,score,channel,occurred_at\n" + "\n".join(rows) + "\n").encode()
+    body = (
+        good + b"u-3,nps,9,chat,2025-05-01T10:00:00Z,caf\xe9\nu-4,nps,9,chat,2025-05-01T10:00:00Z\n"
+    )
+    # when
+    answer = api.post(URL, body, content_type="text/csv")
+    # then as docs/api.md says: a 400 naming the line, and the rows before it are stored
+    assert answer.status_code == 400
+    reply = answer.json()
+    assert (reply["line"], reply["accepted"]) == (5, 3)
+    assert reply["detail"] == "the CSV is not valid UTF-8 (near line 5)"
+    assert sorted(Response.objects.values_list("external_id", flat=True)) == ["u-0", "u-1", "u-2"]
+
+
 def test_csv_lists_the_first_rejections_and_counts_them_all(api, monkeypatch):
     # given
     monkeypatch.setattr("cxmetrics.api.ingest_views.MAX_REJECTIONS_SHOWN", 3)

@@ -235,3 +235,20 @@ def test_readers_cannot_push_vendor_payloads(reader):
     )
     # then
     assert answer.status_code == 403
+
+
+def test_vendor_dates_before_the_window_are_refused_by_field(org):
+    # given Zendesk's example with a created_at in 1900 (an epoch or typing mistake)
+    body = payload("zendesk-satisfaction_rating.json").replace(
+        b"2011-07-20T22:55:29Z", b"1900-01-01T00:00:00Z"
+    )
+    # when
+    answer = key_client("zendesk").post(
+        "/api/v1/ingest/zendesk", body, content_type="application/json"
+    )
+    # then it is rejected like any canonical item, naming the field and the window
+    assert answer.status_code == 400
+    assert answer.json()["rejected"][0]["errors"] == {
+        "occurred_at": ["occurred_at is before 2000-01-01T00:00:00Z, the earliest accepted"]
+    }
+    assert not Response.objects.exists()

@@ -97,3 +97,20 @@ def test_csv_errors_are_still_json(org, reader, api):
     # then
     assert bad.status_code == 400 and bad["Content-Type"] == "application/json"
     assert denied.status_code == 403
+
+
+def test_csv_export_defuses_formulas_in_every_text_cell(org, reader):
+    # given comments and refs a spreadsheet would run as formulas, some after whitespace
+    make_responses(scores=[9], metric="nps", comment='=HYPERLINK("http://evil","x")')
+    make_responses(scores=[8], metric="nps", comment="  @SUM(A1)", agent_ref="+cmd")
+    make_responses(scores=[7], metric="nps", comment="-2+3", agent_ref="\tbot")
+    # when exported
+    answer = reader.get(URL, {"format": "csv", "metric": "nps"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(answer.streaming_content).decode())))
+    # then each such cell starts with an apostrophe; numbers stay numbers
+    assert [(r["comment"], r["agent_ref"]) for r in rows] == [
+        ('\'=HYPERLINK("http://evil","x")', ""),
+        ("'  @SUM(A1)", "'+cmd"),
+        ("'-2+3", "'\tbot"),
+    ]
+    assert [r["score"] for r in rows] == ["9.0", "8.0", "7.0"]

@@ -103,6 +103,9 @@ def test_a_valid_item_is_resolved_to_ids_and_a_local_day():
         ({"occurred_at": "2025-05-01T10:00:00"}, "occurred_at", ["offset", "naive"]),
         ({"occurred_at": "2025-05-01"}, "occurred_at", ["naive"]),
         ({"occurred_at": "2025-06-01T12:06:00+00:00"}, "occurred_at", ["future"]),
+        ({"occurred_at": "0001-01-01T00:00:00+00:00"}, "occurred_at", ["before 2000-01-01"]),
+        ({"occurred_at": "1900-01-01T00:00:00Z"}, "occurred_at", ["before 2000-01-01"]),
+        ({"occurred_at": "2000-01-01T00:30:00+01:00"}, "occurred_at", ["before 2000-01-01"]),
         ({"handled_by": "robot"}, "handled_by", ["'robot'", "ai, human, ai_to_human, unknown"]),
         ({"comment": 5}, "comment", ["string"]),
         ({"comment": "a\x00b"}, "comment", ["NUL"]),
@@ -167,6 +170,24 @@ def test_integer_external_ids_and_customer_ids_are_accepted():
     assert valid.customer_ref == hash_customer(b"k")("456")
 
 
+def test_the_window_starts_at_2000_01_01_utc():
+    # given the first moment of 2000 in UTC, and the same instant written in Tokyo time
+    first = "2000-01-01T00:00:00Z"
+    tokyo = "2000-01-01T09:00:00+09:00"
+    # when / then both are inside the window; a second earlier is not
+    assert (
+        len(
+            validate_items(
+                [item(occurred_at=first), item(occurred_at=tokyo)], context=context()
+            ).items
+        )
+        == 2
+    )
+    assert errors_of(item(occurred_at="1999-12-31T23:59:59Z"))["occurred_at"] == [
+        "occurred_at is before 2000-01-01T00:00:00Z, the earliest accepted"
+    ]
+
+
 def test_times_up_to_five_minutes_ahead_are_accepted():
     # given clock skew of 4 minutes
     ahead = (NOW + timedelta(minutes=4)).isoformat()
@@ -219,6 +240,7 @@ def test_any_item_is_either_valid_or_rejected_by_field(raw):
         assert lo <= valid.score <= hi and (not whole or valid.score.is_integer())
         assert valid.occurred_at.utcoffset() is not None
         assert valid.occurred_at <= NOW + timedelta(minutes=5)
+        assert valid.occurred_at >= datetime(2000, 1, 1, tzinfo=UTC)
         assert valid.external_id == str(raw["external_id"])
 
 

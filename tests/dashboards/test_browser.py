@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from datetime import timedelta
@@ -319,6 +320,11 @@ def test_a_table_pages_its_rows_and_exports_them_all_as_csv(page, live_server):
     headers = page.locator("#voice-comments-page thead th").all_inner_texts()
     assert rows[0] == headers and len(rows) == total + 1
     assert rows[1] == [cell.strip() for cell in shown.first.locator("td").all_inner_texts()]
+    # and its cells follow the rule of every other export (cxmetrics/csvsafe.py)
+    shared = Path(__file__).resolve().parents[1] / "payloads/csv-formula-cases.json"
+    cases = json.loads(shared.read_text())["cases"]
+    cells = page.evaluate("cases => cases.map(c => dash_clientside.cx.csvCell(c.value))", cases)
+    assert cells == [case["cell"] for case in cases]
     # and when there are more rows than a page, the pager shows the next ones
     if total > 12:
         page.click("#voice-comments-pager >> text=›")

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from cxmetrics import metrics
-from cxmetrics.selectors import metric_summary
+from cxmetrics.selectors import compare_groups, metric_summary
 from cxmetrics.selectors.dashboards import (
     channel_consistency,
     channel_department_matrix,
@@ -116,3 +116,18 @@ def test_holm_adjusts_step_down_and_skips_untestable():
     adjusted = holm([0.01, 0.04, None, 0.03])
     assert [a["p_adjusted"] for a in adjusted] == pytest.approx([0.03, 0.06, None, 0.06])
     assert [a["significant"] for a in adjusted] == [True, False, False, False]
+
+
+def test_channel_pairs_use_welch_t_as_the_api_does(org):
+    # given CES answers where the normal p (0.0171) and Welch's t p (0.0544) disagree
+    respond([7, 7, 6, 6, 6, 5, 5, 4], metric="ces", channel="web")
+    respond([1, 1, 1, 1, 6, 7], metric="ces", channel="chat")
+
+    # when the channels page's pairs are read, and the API compares the same groups
+    (pair,) = channel_consistency(metric="ces", filters=period(7))["pairs"]
+    api = compare_groups(metric="ces", by="channel", a="web", b="chat", filters=period(7))
+
+    # then both carry Welch's p with Satterthwaite df, the same figure
+    assert {pair["a"], pair["b"]} == {"web", "chat"} and api["test"] == "welch_t"
+    assert pair["p"] == pytest.approx(0.05443, abs=1e-5)
+    assert pair["p"] == pytest.approx(api["p"], abs=1e-12)

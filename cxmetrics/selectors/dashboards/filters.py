@@ -4,7 +4,9 @@ The dashboards keep every filter in the query string (`?start=2026-01-01&channel
 a view can be shared and reloaded. Keys: start, end (ISO dates, inclusive), channel,
 department, handled_by (comma lists of slugs), metric, grain (day/week/month), sentiment
 (negative/neutral/positive), as_of (the date goals and plans are measured on). Bad values are
-reported per field and replaced by the default.
+reported per field and replaced by the default. Dates must lie in the window of `day_window`
+(from the earliest day a response may have, 2000-01-01, to ten years ahead): outside it there is
+nothing to show, and date arithmetic (the previous period) would overflow.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cxmetrics.ingest.validate import EARLIEST_DAY
 from cxmetrics.models import Channel, DailyRollup, Department, HandledBy, Metric
 from cxmetrics.selectors.summary import SummaryFilters
 from cxmetrics.services.ingest import local_day
@@ -24,6 +27,10 @@ DEFAULT_DAYS = 90
 GRAINS = ("day", "week", "month")
 SENTIMENTS = ("negative", "neutral", "positive")
 LIST_KEYS = ("channel", "department", "handled_by")
+DATE_KEYS = ("start", "end", "as_of")
+CHOICE_KEYS = {"metric": tuple(Metric.values), "grain": GRAINS, "sentiment": SENTIMENTS}
+LATEST_YEARS_AHEAD = 10
+MAX_SLUG = 100  # longer than any slug the models allow
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,49 @@ def previous_period(*, start: date, end: date) -> tuple[date, date]:
     """The period of equal length (in days) that ends the day before `start`."""
     length = (end - start).days + 1
     return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def day_window() -> tuple[date, date]:
+    """The dates a filter may name: EARLIEST_DAY (no response is older) to ten years ahead."""
+    return EARLIEST_DAY, date(today().year + LATEST_YEARS_AHEAD, 12, 31)
+
+
+def parse_day(raw: Any) -> date:
+    """An ISO date (YYYY-MM-DD) inside `day_window`; ValueError with a message otherwise."""
+    if not isinstance(raw, str):
+        raise ValueError("must be a date (YYYY-MM-DD).")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"'{raw[:40]}' is not a date (YYYY-MM-DD).") from None
+    first, last = day_window()
+    if not first <= day <= last:
+        raise ValueError(f"{day.isoformat()} is outside {first.isoformat()} to {last.isoformat()}.")
+    return day
+
+
+def filter_value_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """Messages for filter values a page cannot have sent (what its controls send: ISO dates
+    or None, lists of slugs or None, one of the choices or None), by filter name. Slugs are
+    not looked up: an unknown one matches nothing."""
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        if value in (None, ""):
+            continue
+        try:
+            if key in DATE_KEYS:
+                parse_day(value)
+            elif key in LIST_KEYS:
+                items = [value] if isinstance(value, str) else value
+                if not isinstance(items, list) or not all(
+                    isinstance(item, str) and len(item) <= MAX_SLUG for item in items
+                ):
+                    raise ValueError(f"must be a list of {key.replace('_', ' ')} slugs.")
+            elif key in CHOICE_KEYS and value not in CHOICE_KEYS[key]:
+                raise ValueError(f"must be one of {', '.join(CHOICE_KEYS[key])}.")
+        except (TypeError, ValueError) as error:  # TypeError: unhashable junk for `in`
+            errors[key] = str(error) if isinstance(error, ValueError) else "is not a choice."
+    return errors
 
 
 def _date_or_none(value: Any) -> date | None:
@@ -148,9 +198,9 @@ def parse_dashboard_query(
             values[key] = default if key == "as_of" else None
         else:
             try:
-                values[key] = date.fromisoformat(str(raw))
-            except ValueError:
-                errors[key] = f"'{raw}' is not a date (YYYY-MM-DD)."
+                values[key] = parse_day(str(raw))
+            except ValueError as error:
+                errors[key] = str(error)
                 values[key] = default
     if values["start"] and values["end"] and values["end"] < values["start"]:
         errors["end"] = "The end date is before the start date."
@@ -168,11 +218,7 @@ def parse_dashboard_query(
             errors[key] = f"Unknown {key.replace('_', ' ')}: {', '.join(unknown)}."
         values[key] = [value for value in chosen if value in allowed[key]]
 
-    for key, choices in (
-        ("metric", tuple(Metric.values)),
-        ("grain", GRAINS),
-        ("sentiment", SENTIMENTS),
-    ):
+    for key, choices in CHOICE_KEYS.items():
         default = chosen_defaults[key]
         raw = params.get(key)
         if raw in (None, ""):

@@ -14,9 +14,10 @@ from cxmetrics.selectors.summary import (
     COUNT_FIELDS,
     SENTIMENT_UNITS,
     SummaryFilters,
-    _compare,
     _metric_q,
     _rollup_sums,
+    compare_counts,
+    comparison_fields,
     figure_from_counts,
 )
 
@@ -78,16 +79,10 @@ def with_margins(group: dict[str, Any]) -> dict[str, Any]:
 def compare(
     metric: str, a: dict[str, Any] | None, b: dict[str, Any] | None
 ) -> dict[str, Any] | None:
-    """A minus B with the metric's own test (metrics.compare_*); None when not testable."""
-    result = _compare(metric, a, b)
-    if result is None:
-        return None
-    return {
-        "difference": result.difference,
-        "z": result.z,
-        "p": result.p,
-        "significant": result.significant,
-    }
+    """A minus B with the metric's own test, the API's fields (`comparison_fields`); None
+    without data. Untested (one answer, no variance): difference set, p None, `reason`."""
+    result = compare_counts(metric, a, b)
+    return None if result is None else comparison_fields(result)
 
 
 def holm(p_values: Sequence[float | None], *, alpha: float = 0.05) -> list[dict[str, Any]]:
