@@ -461,6 +461,12 @@ API_KEY_WRITES = {
     ("ingest/typeform", "post"),
     ("ingest/qualtrics", "post"),
 }
+# A person's own tokens: issue from a session, revoke with a token (tests/api/test_tokens.py).
+OWN_TOKEN_WRITES = {
+    ("auth/token", "post"),
+    ("auth/logout", "post"),
+    ("auth/logoutall", "post"),
+}
 # Admin-only writes, each with its own role matrix elsewhere.
 ADMIN_WRITES = {
     ("privacy/erase", "post"),  # tests/privacy/test_erase_api.py::test_only_admins_may_erase
@@ -493,9 +499,9 @@ def api_writes() -> set[tuple[str, str]]:
 
 
 def test_every_write_endpoint_is_covered_here():
-    # A new write endpoint must join PEOPLE_WRITES (and get a matrix), API_KEY_WRITES or
-    # ADMIN_WRITES (with a role matrix of its own).
-    assert api_writes() == PEOPLE_WRITES | API_KEY_WRITES | ADMIN_WRITES
+    # A new write endpoint must join PEOPLE_WRITES (and get a matrix), API_KEY_WRITES,
+    # OWN_TOKEN_WRITES or ADMIN_WRITES (with tests of its own).
+    assert api_writes() == PEOPLE_WRITES | API_KEY_WRITES | OWN_TOKEN_WRITES | ADMIN_WRITES
 
 
 @pytest.mark.parametrize("route", sorted(r for r, _ in API_KEY_WRITES))
