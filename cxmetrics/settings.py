@@ -236,6 +236,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_KEY_RATE", "1200/min")},
+    # OpenAPI truth: bodies are JSON unless a view says otherwise (ingest adds NDJSON and CSV);
+    # form and multipart bodies were advertised in the schema but never worked.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # An unknown or repeated ?format= is a 400 naming the allowed values, not a 404.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cxmetrics.api.parsers.StrictFormatNegotiation",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -251,6 +256,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cxmetrics.api.schema.postprocess_truth",
+    ],
 }
 
 # --- Product settings ----------------------------------------------------------------------
