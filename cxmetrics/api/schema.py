@@ -38,11 +38,15 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 ITEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["external_id", "metric", "score", "occurred_at"],
+    # null is taken as absent for the optional fields (cxmetrics.ingest.validate).
     "additionalProperties": False,
     "properties": {
         "external_id": {
-            "type": "string",
-            "maxLength": 255,
+            # A non-blank string of at most 255 characters, or an integer (stored as text).
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+                {"type": "integer"},
+            ],
             "description": "Your id for this response; the same id is never stored twice.",
         },
         "metric": {"type": "string", "enum": ["nps", "csat", "ces", "sentiment"]},
@@ -52,11 +56,13 @@ ITEM_SCHEMA: dict[str, Any] = {
         },
         "channel": {
             "type": "string",
+            "nullable": True,
             LIVE_ENUM: "channel",
             "description": "Channel slug (default: the source's).",
         },
         "department": {
             "type": "string",
+            "nullable": True,
             LIVE_ENUM: "department",
             "description": "Department slug (default: the source's).",
         },
@@ -67,16 +73,22 @@ ITEM_SCHEMA: dict[str, Any] = {
         },
         "handled_by": {
             "type": "string",
-            "enum": ["ai", "human", "ai_to_human", "unknown"],
+            "nullable": True,
+            "enum": ["ai", "human", "ai_to_human", "unknown", None],
             "default": "unknown",
         },
-        "comment": {"type": "string", "description": "Free text; stored redacted."},
+        "comment": {"type": "string", "nullable": True, "description": "Free text; redacted."},
         "customer_id": {
-            "type": "string",
+            "anyOf": [{"type": "string", "nullable": True}, {"type": "integer"}],
             "description": "Stored only as a keyed hash (HMAC-SHA256).",
         },
-        "agent_ref": {"type": "string", "maxLength": 100, "description": "Agent or bot id."},
-        "attributes": {"type": "object", "additionalProperties": True},
+        "agent_ref": {
+            "type": "string",
+            "nullable": True,
+            "maxLength": 100,
+            "description": "Agent or bot id.",
+        },
+        "attributes": {"type": "object", "nullable": True, "additionalProperties": True},
     },
 }
 
@@ -278,6 +290,8 @@ def _walk(node: Any) -> Any:
     if isinstance(node, dict):
         if LIVE_ENUM in node:
             node["enum"] = allowed_values(node.pop(LIVE_ENUM))
+            if node.get("nullable"):
+                node["enum"].append(None)
         for value in node.values():
             _walk(value)
     elif isinstance(node, list):
