@@ -309,9 +309,11 @@ def postprocess_truth(result, generator, request, public):  # type: ignore[no-un
                 if parameter.get("in") == "query" and parameter["schema"].get("type") == "array":
                     # Comma lists: ?channel=chat,web (not ?channel=chat&channel=web).
                     parameter["style"], parameter["explode"] = "form", False
-        if "requestBody" in path.get("patch", {}):
-            # A PATCH without a body changes nothing: 400 as for an empty object.
-            path["patch"]["requestBody"]["required"] = True
+        for method in ("post", "put", "patch"):
+            if "requestBody" in path.get(method, {}):
+                # Every body we document is needed: without one, ingest answers 415 and a
+                # PATCH 400 (it would change nothing).
+                path[method]["requestBody"]["required"] = True
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.startswith("Patched") and component.get("type") == "object":
             # An empty PATCH changes nothing: 400 (cxmetrics.api.goals_serializers).

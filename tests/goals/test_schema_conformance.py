@@ -54,8 +54,9 @@ def test_history_is_declared_as_a_list_of_snapshots(document, clients, lead):
     ],
 )
 def test_goal_and_plan_bodies_are_json_only(document, path, method):
-    content = document["paths"][path][method]["requestBody"]["content"]
-    assert list(content) == ["application/json"]
+    body = document["paths"][path][method]["requestBody"]
+    assert list(body["content"]) == ["application/json"]
+    assert body["required"] is True
     assert "415" in document["paths"][path][method]["responses"]
 
 
@@ -179,6 +180,8 @@ def test_the_next_link_carries_the_last_row_id(clients):
 
 def test_an_empty_csv_body_is_declared_and_answered_400(document, clients):
     api = clients("api_key")
+    assert document["paths"]["/api/v1/responses"]["post"]["requestBody"]["required"] is True
+    assert document["paths"]["/api/v1/ingest/zendesk"]["post"]["requestBody"]["required"] is True
     body = document["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]
     assert body["text/csv"]["schema"]["minLength"] == 1
     assert body["application/x-ndjson"]["schema"]["minLength"] == 1
