@@ -369,6 +369,11 @@ REST_FRAMEWORK = {
         "api_key": env_str("API_KEY_RATE", "1200/min"),
         "reader": env_str("API_READ_RATE", "600/min"),
     },
+    # OpenAPI truth: bodies are JSON unless a view says otherwise (ingest adds NDJSON and CSV);
+    # form and multipart bodies were advertised in the schema but never worked.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # An unknown or repeated ?format= is a 400 naming the allowed values, not a 404.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cxmetrics.api.parsers.StrictFormatNegotiation",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -384,6 +389,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cxmetrics.api.schema.postprocess_truth",
+    ],
 }
 
 # --- Product settings ----------------------------------------------------------------------

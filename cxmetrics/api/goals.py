@@ -15,7 +15,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -29,13 +28,13 @@ from rest_framework.views import APIView
 
 from cxmetrics.api import goals_permissions as perms
 from cxmetrics.api.goals_schema import (
-    AS_OF,
     ATTAINMENT_EXAMPLE,
     AUDIT_EXAMPLE,
     CONFLICT,
     ERRORS,
     NOT_FOUND,
     PROGRESS_EXAMPLE,
+    WRITE_ERRORS,
 )
 from cxmetrics.api.goals_serializers import (
     AlignmentQuerySerializer,
@@ -43,6 +42,7 @@ from cxmetrics.api.goals_serializers import (
     AuditQuerySerializer,
     GoalListQuerySerializer,
     GoalSerializer,
+    GoalSnapshotSerializer,
     IncentivePlanSerializer,
     PlanListQuerySerializer,
 )
@@ -79,22 +79,12 @@ def _conflict(message: str) -> Response:
 @extend_schema_view(
     list=extend_schema(
         summary="List goals",
-        parameters=[
-            OpenApiParameter("metric", OpenApiTypes.STR, enum=["nps", "csat", "ces", "sentiment"]),
-            OpenApiParameter("department", OpenApiTypes.STR, description="Participating slug."),
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                description="Status today.",
-                enum=["on_track", "at_risk", "off_track", "not_enough_data", "met", "missed"],
-            ),
-            OpenApiParameter("active", OpenApiTypes.BOOL, description="Period contains today."),
-        ],
+        parameters=[GoalListQuerySerializer],
         responses={200: GoalSerializer(many=True), **ERRORS},
     ),
     create=extend_schema(
         summary="Create a goal (team leads: for a department they lead; they own it)",
-        responses={201: GoalSerializer, **ERRORS},
+        responses={201: GoalSerializer, **WRITE_ERRORS},
         examples=[
             OpenApiExample(
                 "A shared NPS goal",
@@ -117,11 +107,11 @@ def _conflict(message: str) -> Response:
     ),
     update=extend_schema(
         summary="Replace a goal (owner or admin)",
-        responses={200: GoalSerializer, **ERRORS, **NOT_FOUND},
+        responses={200: GoalSerializer, **WRITE_ERRORS, **NOT_FOUND},
     ),
     partial_update=extend_schema(
         summary="Change a goal, e.g. its target (owner or admin)",
-        responses={200: GoalSerializer, **ERRORS, **NOT_FOUND},
+        responses={200: GoalSerializer, **WRITE_ERRORS, **NOT_FOUND},
         examples=[OpenApiExample("Raise the target", request_only=True, value={"target": 48})],
     ),
     destroy=extend_schema(
@@ -206,7 +196,7 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="A goal's progress: value, n, 95% interval, expected value and status",
-        parameters=[AS_OF],
+        parameters=[AsOfQuerySerializer],
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT, examples=[OpenApiExample("At risk", value=PROGRESS_EXAMPLE)]
@@ -222,7 +212,7 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="A goal's nightly snapshots, oldest first",
-        responses={200: OpenApiTypes.OBJECT, **ERRORS, **NOT_FOUND},
+        responses={200: GoalSnapshotSerializer(many=True), **ERRORS, **NOT_FOUND},
     )
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str) -> Response:
@@ -236,12 +226,12 @@ def _components(data: list[dict[str, Any]]) -> list[goal_services.ComponentIn]:
 @extend_schema_view(
     list=extend_schema(
         summary="List incentive plans",
-        parameters=[OpenApiParameter("department", OpenApiTypes.STR)],
+        parameters=[PlanListQuerySerializer],
         responses={200: IncentivePlanSerializer(many=True), **ERRORS},
     ),
     create=extend_schema(
         summary="Create a plan for a department you lead (weights sum to 100)",
-        responses={201: IncentivePlanSerializer, **ERRORS},
+        responses={201: IncentivePlanSerializer, **WRITE_ERRORS},
         examples=[
             OpenApiExample(
                 "60% on a shared NPS goal, 40% on CSAT",
@@ -265,11 +255,11 @@ def _components(data: list[dict[str, Any]]) -> list[goal_services.ComponentIn]:
     ),
     update=extend_schema(
         summary="Replace an open plan and its components",
-        responses={200: IncentivePlanSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+        responses={200: IncentivePlanSerializer, **WRITE_ERRORS, **NOT_FOUND, **CONFLICT},
     ),
     partial_update=extend_schema(
         summary="Change an open plan; `components` (if given) replaces them all",
-        responses={200: IncentivePlanSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+        responses={200: IncentivePlanSerializer, **WRITE_ERRORS, **NOT_FOUND, **CONFLICT},
     ),
     destroy=extend_schema(
         summary="Delete an open plan",
@@ -357,7 +347,7 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
             "`total_pct` is null until every component is paid. A closed plan returns its "
             "frozen statement (`source: statement`) and the late data received since."
         ),
-        parameters=[AS_OF],
+        parameters=[AsOfQuerySerializer],
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT,
@@ -407,7 +397,7 @@ class AlignmentView(APIView):
             "shared goals with the weights, for plans whose period contains `as_of`."
         ),
         parameters=[
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default today."),
+            AlignmentQuerySerializer,
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
@@ -421,15 +411,7 @@ class AuditView(APIView):
 
     @extend_schema(
         summary="Audit trail of goals, plans and components: who, when, before and after",
-        parameters=[
-            OpenApiParameter(
-                "model", OpenApiTypes.STR, enum=["goal", "incentive_plan", "plan_component"]
-            ),
-            OpenApiParameter("object_id", OpenApiTypes.INT),
-            OpenApiParameter("since", OpenApiTypes.DATETIME),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1-200, default 50."),
-            OpenApiParameter("offset", OpenApiTypes.INT, description="Default 0."),
-        ],
+        parameters=[AuditQuerySerializer],
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT,

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from cxmetrics.models import (
     Channel,
@@ -22,10 +23,61 @@ from cxmetrics.models import (
 from cxmetrics.selectors.goals_audit import AUDITED, MAX_LIMIT
 
 MAX_ID = 2**53  # ids beyond this are not ours (and overflow SQLite integers)
+MANY_KWARGS = frozenset(MANY_RELATION_KWARGS)
+USERNAME_PATTERN = r"^[\w.@+-]+$"  # Django's username validator (at most 150 characters)
+
+
+# JSON body fields take the JSON type the schema documents and nothing else: DRF's own fields
+# also take "30" or false for a number and 5 for a string, which the schema says are invalid.
+
+
+class JSONCharField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JSONFloatField(serializers.FloatField):
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JSONIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JSONBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class JSONManyRelatedField(serializers.ManyRelatedField):
+    """A list of references: a JSON array (DRF also takes an object, as an empty list)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class SafeSlugRelatedField(serializers.SlugRelatedField):
     """A slug relation that turns NUL bytes and overlong values into a 400, not a DB error."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> JSONManyRelatedField:
+        # As RelatedField.many_init, with the strict list field.
+        return JSONManyRelatedField(
+            child_relation=cls(*args, **kwargs),
+            **{key: value for key, value in kwargs.items() if key in MANY_KWARGS},
+        )
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str) or "\x00" in data or len(data) > 150:
@@ -42,10 +94,25 @@ class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-class GoalSerializer(serializers.Serializer):
+EMPTY_PATCH = "Send at least one field to change."
+
+
+class ChangeSerializer(serializers.Serializer):
+    # A PATCH with an empty body changes nothing: refuse it (400) rather than answer 200. The
+    # schema says the same (minProperties: 1 on Patched* bodies, cxmetrics.api.schema).
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.partial and not self.initial_data:
+            raise serializers.ValidationError({"non_field_errors": [EMPTY_PATCH]})
+        return super().validate(attrs)
+
+
+class GoalSerializer(ChangeSerializer):
+    """A goal: a target on one metric over a scope and a period."""
+
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=10_000, allow_blank=True, required=False)
+    name = JSONCharField(max_length=200)
+    description = JSONCharField(max_length=10_000, allow_blank=True, required=False)
     metric = serializers.ChoiceField(choices=Metric.choices)
     scope_channels = SafeSlugRelatedField(
         many=True, slug_field="slug", queryset=Channel.objects.all(), required=False
@@ -56,9 +123,9 @@ class GoalSerializer(serializers.Serializer):
     scope_handled_by = serializers.ListField(
         child=serializers.ChoiceField(choices=HandledBy.choices), required=False, max_length=10
     )
-    baseline = serializers.FloatField()
-    target = serializers.FloatField()
-    stretch = serializers.FloatField(allow_null=True, required=False)
+    baseline = JSONFloatField()
+    target = JSONFloatField()
+    stretch = JSONFloatField(allow_null=True, required=False)
     start = serializers.DateField()
     end = serializers.DateField()
     owner = SafeSlugRelatedField(
@@ -74,7 +141,7 @@ class GoalSerializer(serializers.Serializer):
         allow_empty=False,
         help_text="Participating departments; two or more make a shared goal.",
     )
-    min_n = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    min_n = JSONIntegerField(min_value=1, max_value=1_000_000, required=False)
     shared = serializers.SerializerMethodField()
     last_alerted_status = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -98,28 +165,47 @@ class AsOfQuerySerializer(serializers.Serializer):
 class ComponentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     goal = SafePrimaryKeyRelatedField(queryset=Goal.objects.all())
-    weight = serializers.IntegerField(min_value=1, max_value=100, help_text="Whole percent.")
-    threshold = serializers.FloatField()
-    target = serializers.FloatField()
-    stretch = serializers.FloatField()
-    threshold_payout = serializers.FloatField(default=50.0)
-    stretch_payout = serializers.FloatField(default=150.0)
+    weight = JSONIntegerField(min_value=1, max_value=100, help_text="Whole percent.")
+    threshold = JSONFloatField()
+    target = JSONFloatField()
+    stretch = JSONFloatField()
+    threshold_payout = JSONFloatField(default=50.0, min_value=0.0, max_value=100.0)
+    stretch_payout = JSONFloatField(default=150.0)
 
 
-class IncentivePlanSerializer(serializers.Serializer):
+class IncentivePlanSerializer(ChangeSerializer):
+    """An incentive plan of one department: weighted components paying on goals."""
+
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
+    name = JSONCharField(max_length=200)
     department = SafeSlugRelatedField(slug_field="slug", queryset=Department.objects.all())
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    confidence_gate = serializers.BooleanField(
+    confidence_gate = JSONBooleanField(
         default=True, help_text="Pay on the lower bound of the 95% interval."
     )
-    min_n = serializers.IntegerField(min_value=1, max_value=1_000_000, default=30)
+    min_n = JSONIntegerField(min_value=1, max_value=1_000_000, default=30)
     components = ComponentSerializer(
-        many=True, max_length=50, help_text="Weights are whole percentages summing to 100."
+        many=True,
+        min_length=1,
+        max_length=50,
+        help_text="Weights are whole percentages summing to 100.",
     )
-    closed_at = serializers.DateTimeField(read_only=True)
+    closed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the period was closed; null while open."
+    )
+
+
+class GoalSnapshotSerializer(serializers.Serializer):
+    """One nightly snapshot of a goal (GET /goals/{id}/history returns a list of these)."""
+
+    as_of = serializers.DateField()
+    value = serializers.FloatField(allow_null=True, help_text="Null below the goal's min_n.")
+    n = serializers.IntegerField()
+    low = serializers.FloatField(allow_null=True, help_text="95% interval, low end.")
+    high = serializers.FloatField(allow_null=True, help_text="95% interval, high end.")
+    expected = serializers.FloatField(help_text="Where the goal should be by as_of.")
+    status = serializers.ChoiceField(choices=GoalStatus.choices)
 
 
 class PlanListQuerySerializer(serializers.Serializer):

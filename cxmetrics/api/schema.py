@@ -1,15 +1,25 @@
-"""OpenAPI pieces for drf-spectacular: the Api-Key security scheme, the ingest body schemas
-and the request/response examples shown in /api/docs/."""
+"""OpenAPI pieces for drf-spectacular: the Api-Key security scheme, the ingest body schemas,
+the request/response examples shown in /api/docs/, and the post-processing hook that makes
+the schema say what the validators enforce (live lists of slugs, comma lists, non-empty
+PATCH bodies)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from cxmetrics.api.serializers import ErrorSerializer, IngestAnswerSerializer
+from cxmetrics.api.goals_serializers import MAX_ID, USERNAME_PATTERN, IncentivePlanSerializer
+from cxmetrics.api.serializers import ErrorSerializer, IngestAnswerSerializer, allowed_values
+
+# A schema node {"x-cx-enum": "channel"} becomes {"enum": [the channel slugs]} each time the
+# schema is generated, so the documented values are the ones the validators accept today.
+LIVE_ENUM = "x-cx-enum"
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -28,11 +38,15 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 ITEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["external_id", "metric", "score", "occurred_at"],
+    # null is taken as absent for the optional fields (cxmetrics.ingest.validate).
     "additionalProperties": False,
     "properties": {
         "external_id": {
-            "type": "string",
-            "maxLength": 255,
+            # A non-blank string of at most 255 characters, or an integer (stored as text).
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+                {"type": "integer"},
+            ],
             "description": "Your id for this response; the same id is never stored twice.",
         },
         "metric": {"type": "string", "enum": ["nps", "csat", "ces", "sentiment"]},
@@ -40,9 +54,16 @@ ITEM_SCHEMA: dict[str, Any] = {
             "type": "number",
             "description": "NPS 0-10, CSAT 1-5, CES 1-7 (whole numbers); sentiment -1..1.",
         },
-        "channel": {"type": "string", "description": "Channel slug (default: the source's)."},
+        "channel": {
+            "type": "string",
+            "nullable": True,
+            LIVE_ENUM: "channel",
+            "description": "Channel slug (default: the source's).",
+        },
         "department": {
             "type": "string",
+            "nullable": True,
+            LIVE_ENUM: "department",
             "description": "Department slug (default: the source's).",
         },
         "occurred_at": {
@@ -52,20 +73,28 @@ ITEM_SCHEMA: dict[str, Any] = {
         },
         "handled_by": {
             "type": "string",
-            "enum": ["ai", "human", "ai_to_human", "unknown"],
+            "nullable": True,
+            "enum": ["ai", "human", "ai_to_human", "unknown", None],
             "default": "unknown",
         },
         "comment": {
             "type": "string",
+            "nullable": True,
             "maxLength": settings.CX_COMMENT_MAX_CHARS,
-            "description": "A longer comment refuses the item (CX_COMMENT_MAX_CHARS).",
+            "description": "Free text; redacted. A longer comment refuses the item "
+            "(CX_COMMENT_MAX_CHARS).",
         },
         "customer_id": {
-            "type": "string",
+            "anyOf": [{"type": "string", "nullable": True}, {"type": "integer"}],
             "description": "Stored only as a keyed hash (HMAC-SHA256).",
         },
-        "agent_ref": {"type": "string", "maxLength": 100, "description": "Agent or bot id."},
-        "attributes": {"type": "object", "additionalProperties": True},
+        "agent_ref": {
+            "type": "string",
+            "nullable": True,
+            "maxLength": 100,
+            "description": "Agent or bot id.",
+        },
+        "attributes": {"type": "object", "nullable": True, "additionalProperties": True},
     },
 }
 
@@ -78,10 +107,12 @@ CANONICAL_REQUEST: dict[str, Any] = {
     },
     "application/x-ndjson": {
         "type": "string",
+        "minLength": 1,
         "description": "One JSON item per line (at most 10,000 lines).",
     },
     "text/csv": {
         "type": "string",
+        "minLength": 1,
         "description": "Header row of field names, then one item per row; streamed, any size. "
         "`attributes` is a JSON object in one cell.",
     },
@@ -186,6 +217,7 @@ FIELD_ERRORS = OpenApiResponse(
 DENIED = OpenApiResponse(
     ErrorSerializer, description="Not authenticated (401) or not allowed (403)."
 )
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Rate limit; see Retry-After.")
 
 
 def ingest_responses(*, adapter: bool = False) -> dict[Any, Any]:
@@ -199,7 +231,8 @@ def ingest_responses(*, adapter: bool = False) -> dict[Any, Any]:
         400: OpenApiResponse(
             ANSWER_OR_ERROR,
             description="Every item rejected (the answer body), or the body cannot be parsed "
-            "({detail, line, column}).",
+            "({detail, line, column}): not JSON, an empty body, a CSV without a header row or "
+            "without rows.",
         ),
         401: DENIED,
         403: OpenApiResponse(
@@ -207,5 +240,102 @@ def ingest_responses(*, adapter: bool = False) -> dict[Any, Any]:
         ),
         413: OpenApiResponse(ErrorSerializer, description="Over the size or item limits."),
         415: OpenApiResponse(ErrorSerializer, description="Unknown content type."),
-        429: OpenApiResponse(ErrorSerializer, description="Rate limit; see Retry-After."),
+        429: THROTTLED,
     }
+
+
+def _comment_limit() -> int | None:
+    # CX_COMMENT_MAX_CHARS is the ingest validator's limit; declared only where it is enforced.
+    return getattr(settings, "CX_COMMENT_MAX_CHARS", None)
+
+
+class CommaListExtension(OpenApiSerializerFieldExtension):
+    """A CommaList query field is an array of its dimension's values, written `a,b`."""
+
+    target_class = "cxmetrics.api.serializers.CommaList"
+
+    def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
+        return {"type": "array", "items": {"type": "string", LIVE_ENUM: self.target.dimension}}
+
+
+class SlugChoiceExtension(OpenApiSerializerFieldExtension):
+    """Department and channel references in goal bodies: one of today's slugs."""
+
+    target_class = "cxmetrics.api.goals_serializers.SafeSlugRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
+        model = self.target.queryset.model._meta.model_name
+        if model in ("channel", "department") and self.target.slug_field == "slug":
+            return {"type": "string", LIVE_ENUM: model}
+        return {"type": "string", "minLength": 1, "maxLength": 150, "pattern": USERNAME_PATTERN}
+
+
+class ManyReferencesExtension(OpenApiSerializerFieldExtension):
+    """A list of references; `allow_empty=False` is `minItems: 1`."""
+
+    target_class = "cxmetrics.api.goals_serializers.JSONManyRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
+        items = auto_schema._map_serializer_field(self.target.child_relation, direction)
+        schema = {"type": "array", "items": items}
+        if not self.target.allow_empty:
+            schema["minItems"] = 1
+        return schema
+
+
+class GoalIdExtension(OpenApiSerializerFieldExtension):
+    """A goal id, in the range SafePrimaryKeyRelatedField accepts."""
+
+    target_class = "cxmetrics.api.goals_serializers.SafePrimaryKeyRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def _walk(node: Any) -> Any:
+    if isinstance(node, dict):
+        if LIVE_ENUM in node:
+            node["enum"] = allowed_values(node.pop(LIVE_ENUM))
+            if node.get("nullable"):
+                node["enum"].append(None)
+        for value in node.values():
+            _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value)
+    return node
+
+
+def postprocess_truth(result, generator, request, public):  # type: ignore[no-untyped-def]
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    _walk(result)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter["schema"].get("type") == "array":
+                    # Comma lists: ?channel=chat,web (not ?channel=chat&channel=web).
+                    parameter["style"], parameter["explode"] = "form", False
+        for method in ("post", "put", "patch"):
+            if "requestBody" in path.get(method, {}):
+                # Every body we document is needed: without one, ingest answers 415 and a
+                # PATCH 400 (it would change nothing).
+                path[method]["requestBody"]["required"] = True
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.startswith("Patched") and component.get("type") == "object":
+            # An empty PATCH changes nothing: 400 (cxmetrics.api.goals_serializers).
+            component["minProperties"] = 1
+    # drf-spectacular leaves out a nested list's length limits.
+    components = IncentivePlanSerializer().fields["components"]
+    for name in ("IncentivePlanRequest", "PatchedIncentivePlanRequest"):
+        schema = result.get("components", {}).get("schemas", {}).get(name)
+        if schema:
+            schema["properties"]["components"]["minItems"] = components.min_length
+            schema["properties"]["components"]["maxItems"] = components.max_length
+    limit = _comment_limit()
+    if limit:
+        item = result["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"]
+        for media in item.values():
+            for variant in media["schema"].get("oneOf", []):
+                target = variant.get("items", variant)
+                target["properties"]["comment"]["maxLength"] = limit
+    return result

@@ -13,29 +13,46 @@ from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
 from cxmetrics.selectors import GROUP_BY_CHOICES, SummaryFilters
 
 DIMENSIONS = ("channel", "department", "handled_by", "source")
+MAX_ROW_ID = 2**63 - 1  # a BigAutoField
 
 
-def _allowed(dimension: str) -> list[str]:
+def allowed_values(dimension: str) -> list[str]:
+    """The values a filter or group of `dimension` may take, sorted (slugs from the database;
+    handled_by and metric from their choices). The OpenAPI schema lists the same values."""
     if dimension == "channel":
-        return list(Channel.objects.values_list("slug", flat=True))
-    if dimension == "department":
-        return list(Department.objects.values_list("slug", flat=True))
-    if dimension == "source":
-        return list(Source.objects.values_list("slug", flat=True))
-    if dimension == "metric":
-        return list(Metric.values)
-    return list(HandledBy.values)
+        values = Channel.objects.values_list("slug", flat=True)
+    elif dimension == "department":
+        values = Department.objects.values_list("slug", flat=True)
+    elif dimension == "source":
+        values = Source.objects.values_list("slug", flat=True)
+    elif dimension == "metric":
+        values = Metric.values
+    else:
+        values = HandledBy.values
+    return sorted(values)
 
 
 def _comma_list(raw: str, dimension: str) -> tuple[str, ...]:
     values = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
-    allowed = _allowed(dimension)
+    allowed = allowed_values(dimension)
     unknown = [value for value in values if value not in allowed]
     if unknown:
         raise serializers.ValidationError(
-            f"unknown {dimension} {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+            f"unknown {dimension} {', '.join(unknown)}; allowed: {', '.join(allowed)}"
         )
     return values
+
+
+class CommaList(serializers.CharField):
+    """`a,b,c` of one dimension's values; blank means no filter. Documented as an array of the
+    allowed values (style form, explode false: `?channel=chat,web`)."""
+
+    def __init__(self, *, dimension: str, **kwargs: Any) -> None:
+        self.dimension = dimension
+        super().__init__(required=False, allow_blank=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> tuple[str, ...]:
+        return _comma_list(super().to_internal_value(data), self.dimension)
 
 
 class FilterQuery(serializers.Serializer):
@@ -44,33 +61,13 @@ class FilterQuery(serializers.Serializer):
     start = serializers.DateField(
         required=False, help_text="First day, inclusive (YYYY-MM-DD, organisation's time zone)."
     )
-    end = serializers.DateField(required=False, help_text="Last day, inclusive (YYYY-MM-DD).")
-    channel = serializers.CharField(
-        required=False, help_text="Comma list of channel slugs.", allow_blank=True
+    end = serializers.DateField(
+        required=False, help_text="Last day, inclusive (YYYY-MM-DD); not before start."
     )
-    department = serializers.CharField(
-        required=False, help_text="Comma list of department slugs.", allow_blank=True
-    )
-    handled_by = serializers.CharField(
-        required=False,
-        help_text="Comma list of: ai, human, ai_to_human, unknown.",
-        allow_blank=True,
-    )
-    source = serializers.CharField(
-        required=False, help_text="Comma list of source slugs.", allow_blank=True
-    )
-
-    def validate_channel(self, value: str) -> tuple[str, ...]:
-        return _comma_list(value, "channel")
-
-    def validate_department(self, value: str) -> tuple[str, ...]:
-        return _comma_list(value, "department")
-
-    def validate_handled_by(self, value: str) -> tuple[str, ...]:
-        return _comma_list(value, "handled_by")
-
-    def validate_source(self, value: str) -> tuple[str, ...]:
-        return _comma_list(value, "source")
+    channel = CommaList(dimension="channel", help_text="Channel slugs, comma separated.")
+    department = CommaList(dimension="department", help_text="Department slugs, comma separated.")
+    handled_by = CommaList(dimension="handled_by", help_text="handled_by values, comma separated.")
+    source = CommaList(dimension="source", help_text="Source slugs, comma separated.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("start"), attrs.get("end")
@@ -102,14 +99,19 @@ class SummaryQuery(FilterQuery):
 class CompareQuery(FilterQuery):
     metric = serializers.ChoiceField(choices=Metric.choices)
     by = serializers.ChoiceField(choices=DIMENSIONS)
-    a = serializers.CharField(help_text="First group: a slug, or a handled_by value.")
-    b = serializers.CharField(help_text="Second group: a slug, or a handled_by value.")
+    a = serializers.CharField(
+        max_length=150,
+        help_text="First group: a value of the `by` dimension (a slug, or a handled_by value).",
+    )
+    b = serializers.CharField(
+        max_length=150, help_text="Second group: another value of the `by` dimension."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        allowed = _allowed(attrs["by"])
+        allowed = allowed_values(attrs["by"])
         errors = {
-            side: [f"unknown {attrs['by']} {attrs[side]!r}; allowed: {', '.join(sorted(allowed))}"]
+            side: [f"unknown {attrs['by']} {attrs[side]!r}; allowed: {', '.join(allowed)}"]
             for side in ("a", "b")
             if attrs[side] not in allowed
         }
@@ -121,21 +123,21 @@ class CompareQuery(FilterQuery):
 
 
 class ResponseListQuery(FilterQuery):
-    metric = serializers.CharField(
-        required=False, allow_blank=True, help_text="Comma list of: nps, csat, ces, sentiment."
-    )
+    metric = CommaList(dimension="metric", help_text="Metrics, comma separated.")
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=1000, help_text="Rows per page (1-1000)."
     )
-    cursor = serializers.CharField(required=False, help_text="From the `next` link.")
+    cursor = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ROW_ID,
+        help_text="From the `next` link: rows with a smaller id (older) follow.",
+    )
     format = serializers.ChoiceField(
         choices=["json", "csv"],
         required=False,
         help_text="csv: the whole filtered listing as one streamed CSV file (no pages).",
     )
-
-    def validate_metric(self, value: str) -> tuple[str, ...]:
-        return _comma_list(value, "metric")
 
 
 # --- Documented answers (drf-spectacular reads these; the views build plain dicts) ---------

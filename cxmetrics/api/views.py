@@ -4,14 +4,11 @@ answer."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -28,26 +25,12 @@ from cxmetrics.models import Channel, Department, Source
 from cxmetrics.selectors import compare_groups, metric_summary
 from cxmetrics.selectors.responses import ROW_FIELDS, response_page, response_rows
 
-READ_ERRORS = {400: schema.FIELD_ERRORS, 401: schema.DENIED, 403: schema.DENIED}
-
-
-def _cursor(value: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{value}".encode()).decode().rstrip("=")
-
-
-def _before_id(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = text.partition(":")
-        if kind != "id" or not value.isdigit():
-            raise ValueError
-        return int(value)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise drf_serializers.ValidationError(
-            {"cursor": ["invalid cursor: use the `next` link of the previous page"]}
-        ) from None
+READ_ERRORS = {
+    400: schema.FIELD_ERRORS,
+    401: schema.DENIED,
+    403: schema.DENIED,
+    429: schema.THROTTLED,
+}
 
 
 class ResponsesView(CxAPIView):
@@ -79,7 +62,7 @@ class ResponsesView(CxAPIView):
             OpenApiExample(
                 "A page",
                 value={
-                    "next": "http://127.0.0.1:8000/api/v1/responses?cursor=aWQ6NDI&page_size=1",
+                    "next": "http://127.0.0.1:8000/api/v1/responses?cursor=43&page_size=1",
                     "previous": None,
                     "results": [
                         {
@@ -109,17 +92,18 @@ class ResponsesView(CxAPIView):
         tags=["responses"],
     )
     def get(self, request: Request) -> Any:
-        query = s.ResponseListQuery(data=request.query_params)
+        query = s.ResponseListQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         filters = query.filters()
         metrics = query.validated_data.get("metric") or ()
         if request.accepted_renderer.format == "csv":
             return self._csv(filters, metrics)
-        before = _before_id(query.validated_data.get("cursor"))
+        # The cursor is the id of the last row shown: the next page starts below it.
+        before = query.validated_data.get("cursor")
         size = query.validated_data.get("page_size") or 100
         rows, more = response_page(filters=filters, metrics=metrics, before_id=before, size=size)
         url = request.build_absolute_uri()
-        next_url = replace_query_param(url, "cursor", _cursor(rows[-1]["id"])) if more else None
+        next_url = replace_query_param(url, "cursor", rows[-1]["id"]) if more else None
         return Response({"next": next_url, "previous": None, "results": rows})
 
     def _csv(self, filters: Any, metrics: Any) -> StreamingHttpResponse:
@@ -194,7 +178,7 @@ class SummaryView(CxAPIView):
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = s.SummaryQuery(data=request.query_params)
+        query = s.SummaryQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         data = query.validated_data
         groups = metric_summary(
@@ -264,7 +248,7 @@ class CompareView(CxAPIView):
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = s.CompareQuery(data=request.query_params)
+        query = s.CompareQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         data = query.validated_data
         return Response(
@@ -282,7 +266,12 @@ def _listing(name: str, serializer: Any, example: list[dict[str, Any]]) -> Any:
     return extend_schema(
         operation_id=f"{name}_list",
         summary=f"All {name}",
-        responses={200: serializer(many=True), 401: schema.DENIED, 403: schema.DENIED},
+        responses={
+            200: serializer(many=True),
+            401: schema.DENIED,
+            403: schema.DENIED,
+            429: schema.THROTTLED,
+        },
         examples=[OpenApiExample(name, value=example, response_only=True)],
         tags=["reference"],
     )

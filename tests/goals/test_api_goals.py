@@ -78,7 +78,9 @@ def test_a_goal_that_plans_pay_on_cannot_be_deleted_or_change_metric(clients, le
     url = f"/api/v1/goals/{goal.pk}"
     # when
     deleted = clients("lead").delete(url)
-    metric = clients("lead").patch(url, {"metric": "csat", "baseline": 70, "target": 80})
+    metric = clients("lead").patch(
+        url, {"metric": "csat", "baseline": 70, "target": 80}, format="json"
+    )
     # then
     assert deleted.status_code == 409
     assert metric.status_code == 400
