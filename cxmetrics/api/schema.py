@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
@@ -292,12 +293,21 @@ class GoalIdExtension(OpenApiSerializerFieldExtension):
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
+def _live_values(dimension: str) -> list[str] | None:
+    """Today's values of `dimension`, or None before the tables exist (`manage.py check`
+    builds the schema on a database that may not be migrated yet: no enum then)."""
+    try:
+        return allowed_values(dimension)
+    except DatabaseError:
+        return None
+
+
 def _walk(node: Any) -> Any:
     if isinstance(node, dict):
         if LIVE_ENUM in node:
-            node["enum"] = allowed_values(node.pop(LIVE_ENUM))
-            if node.get("nullable"):
-                node["enum"].append(None)
+            values = _live_values(node.pop(LIVE_ENUM))
+            if values is not None:
+                node["enum"] = [*values, None] if node.get("nullable") else values
         for value in node.values():
             _walk(value)
     elif isinstance(node, list):
