@@ -42,8 +42,10 @@ class CircuitBreaker:
             return self._open_until is None or self._clock() >= self._open_until
 
     def failed(self, error: BaseException, *, consequence: str) -> None:
-        """Open the breaker for the cool-off; log a warning only when it was closed (a retry
-        after the cool-off that fails again logs again, so a long outage logs once a cool-off)."""
+        """Open the breaker for the cool-off and log a warning. Callers skip the service while
+        it is open, so failures (and warnings) come about once a cool-off during an outage; the
+        requests that are in flight when it opens, or that try together when it ends, may each
+        log once."""
         cooloff = float(self._cooloff())
         with self._lock:
             self._open_until = self._clock() + cooloff

@@ -6,6 +6,7 @@ instead of being redelivered for ever.
 """
 
 import os
+import sys
 import traceback
 
 from celery import Celery, Task
@@ -78,6 +79,15 @@ app.autodiscover_tasks()
 def _refuse_mixed_days(**_kwargs):  # type: ignore[no-untyped-def]
     """A worker does not start while the stored days are in another zone than CX_TIME_ZONE
     (services.days.ensure_day_zone names the command that fixes it)."""
+    from django.core.exceptions import ImproperlyConfigured
+
     from cxmetrics.services.days import ensure_day_zone
 
-    ensure_day_zone()
+    # Celery catches and only logs what a signal handler raises, and would start the worker
+    # anyway: say why and leave the process instead.
+    try:
+        ensure_day_zone()
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"cxmetrics: {exc}\n")
+        sys.stderr.flush()
+        os._exit(78)  # EX_CONFIG

@@ -87,7 +87,8 @@ class VaderScorer:
         for piece in _pieces(words):
             total += len(piece)
             weighted += len(piece) * polarity(" ".join(piece))["compound"]
-        return round(weighted / total, 4)
+        # No word in what is read (a long blank start): VADER's score of no words, 0.
+        return round(weighted / total, 4) if total else 0.0
 
     def words(self, text: str) -> list[str]:
         """The words VADER reads in `text`: emoji replaced by their names as

@@ -113,10 +113,11 @@ class FixedWindowRateThrottle(BaseThrottle):
             return None
         try:
             # add() is a no-op when the key exists; the extra second covers clock skew.
-            count = 1 if cache.add(key, 1, timeout=period + 1) else cache.incr(key)
-        except ValueError:
-            # The key vanished between add and incr (evicted): this request starts it again.
-            count = 1 if cache.add(key, 1, timeout=period + 1) else None
+            try:
+                count = 1 if cache.add(key, 1, timeout=period + 1) else cache.incr(key)
+            except ValueError:
+                # The key vanished between add and incr (evicted): this request starts it again.
+                count = 1 if cache.add(key, 1, timeout=period + 1) else None
         except Exception as error:  # noqa: BLE001 - any cache failure: fail open
             RATE_CACHE.failed(error, consequence="requests are not rate limited")
             return None

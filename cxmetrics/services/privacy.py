@@ -20,10 +20,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
-from cxmetrics.models import REMOVED_COMMENT, PrivacyEvent, Response
+from cxmetrics.models import REMOVED_COMMENT, PrivacyEvent, Response, SkippedComment
 from cxmetrics.redaction import redact
 from cxmetrics.services.ingest import customer_ref, local_day, mark_dirty, queue_rollup_refresh
 from cxmetrics.services.rollup_deltas import BUCKET_FIELDS
@@ -66,6 +66,9 @@ def erase_customer(*, customer_id: str, actor: Any, reason: str = "") -> Privacy
     returning = ", ".join(connection.ops.quote_name(columns[name]) for name in BUCKET_FIELDS)
     to_day = Response._meta.get_field("day").to_python
     with transaction.atomic():
+        # The raw DELETE below bypasses Django's cascades: the scorer's skip notes of these
+        # responses go first (their foreign key would refuse the delete at commit).
+        SkippedComment.objects.filter(response__customer_ref=ref).delete()
         # One statement finds and deletes: a row committed meanwhile is either deleted and
         # its bucket marked, or not seen at all (then a second call erases it).
         with connection.cursor() as cursor:
@@ -93,10 +96,17 @@ def retention_cutoff(*, days: int, today: date | None = None) -> date:
     return (today or local_day(timezone.now())) - timedelta(days=days)
 
 
+def _comment_settled() -> Q:
+    """A comment the scorer is done with: scored, or skipped for good (`SkippedComment`: it
+    will never be scored, so waiting for its score would keep its text for ever)."""
+    skipped = Exists(SkippedComment.objects.filter(response_id=OuterRef("pk")))
+    return Q(sentiment__isnull=False) | Q(skipped)
+
+
 def _identifying() -> Q:
-    """Rows still holding something anonymising removes (a scored comment, refs, attributes)."""
-    scored_comment = ~Q(comment="") & ~Q(comment=REMOVED_COMMENT) & Q(sentiment__isnull=False)
-    return ~Q(customer_ref="") | ~Q(agent_ref="") | ~Q(attributes={}) | scored_comment
+    """Rows still holding something anonymising removes (a settled comment, refs, attributes)."""
+    settled_comment = ~Q(comment="") & ~Q(comment=REMOVED_COMMENT) & _comment_settled()
+    return ~Q(customer_ref="") | ~Q(agent_ref="") | ~Q(attributes={}) | settled_comment
 
 
 def apply_retention(
@@ -123,7 +133,7 @@ def apply_retention(
     user, label = _actor(actor)
     pending = Response.objects.filter(day__lt=cutoff).filter(_identifying()).order_by("pk")
     comment = Case(
-        When(Q(comment="") | Q(sentiment__isnull=True), then=F("comment")),
+        When(Q(comment="") | ~_comment_settled(), then=F("comment")),
         default=Value(REMOVED_COMMENT),
         output_field=TextField(),
     )

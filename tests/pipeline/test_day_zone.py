@@ -84,3 +84,30 @@ def test_recompute_days_moves_days_and_rebuilds_rollups(utc_days, settings):
 @pytest.mark.django_db
 def test_recompute_days_on_postgresql_in_sql(utc_days, settings):
     _recompute_and_check(settings)
+
+
+def test_a_celery_worker_refuses_to_start_on_a_changed_zone(tmp_path):
+    # given a database migrated with its days in UTC (a file of its own: another process)
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "db.sqlite3"), CX_TIME_ZONE="UTC")
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=root, env=env, check=True)
+    # when a worker starts with another zone (Celery only logs what a signal handler raises)
+    env.update(CX_TIME_ZONE="Europe/Paris", CELERY_BROKER_URL="memory://")
+    worker = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "cxmetrics", "worker", "--pool=solo"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then it leaves at once, naming the command
+    assert worker.returncode == 78
+    assert "run `python manage.py recompute_days`" in worker.stderr

@@ -123,3 +123,10 @@ def test_a_sentence_longer_than_a_piece_is_cut_at_a_word(vader):
     # when / then: two pieces, 300 and 150 words
     (score,) = VaderScorer().score_many([text])
     assert score == vader.polarity_scores(" ".join(["good"] * 300))["compound"] == 1.0
+
+
+def test_a_long_text_with_no_word_in_what_is_read_scores_zero():
+    # given more than the characters read, all of them blank, then words past the cut
+    text = " " * 100_001 + "terrible awful"
+    # then no word is read, and the score is VADER's for no words
+    assert VaderScorer().score(text) == 0.0

@@ -174,3 +174,18 @@ def test_rollups_equal_raw_after_erase_on_postgresql(org):
     assert_rollups_equal_raw()
     assert _nps()[0] == 40
     assert Source.objects.filter(slug="integrations").exists()
+
+
+def test_a_customer_with_a_skipped_comment_is_erased_too(stored, executive):
+    # given one of cust-42's comments the scorer gave up on
+    from cxmetrics.models import SkippedComment
+
+    row = Response.objects.filter(customer_ref=customer_ref("cust-42")).first()
+    SkippedComment.objects.create(response=row, reason="soft time limit")
+    # when
+    event = erase_customer(customer_id="cust-42", actor=executive, reason="GDPR art. 17")
+    # then the responses and their skip notes are gone, and the rollups follow
+    assert event.responses == 3
+    assert not SkippedComment.objects.exists()
+    assert sorted(Response.objects.values_list("external_id", flat=True)) == ["b1", "b2"]
+    assert_rollups_equal_raw()

@@ -184,3 +184,18 @@ def test_removed_comments_leave_the_voice_page(stored):
     assert [row["comment"] for row in listed["comments"]] == ["Fine", "Great"]
     themes = negative_themes(filters=spring)
     assert (themes["n"], themes["themes"]) == (0, [])
+
+
+def test_a_skipped_comment_is_removed_as_a_scored_one_is(api, django_capture_on_commit_callbacks):
+    # given an old comment the scorer gave up on (it will never be scored)
+    from cxmetrics.models import SkippedComment
+
+    api.post(URL, [_item("s1", "2025-04-01", comment="Call Ann Smith back")], format="json")
+    SkippedComment.objects.create(response=Response.objects.get(), reason="soft time limit")
+    figures = metric_summary_raw(metric="nps")
+    # when
+    assert apply_retention(actor="beat", days=30, today=TODAY).responses == 1
+    # then its text goes too, and the figures stay
+    row = Response.objects.get()
+    assert (row.comment, row.customer_ref, row.sentiment) == (REMOVED_COMMENT, "", None)
+    assert metric_summary_raw(metric="nps") == figures
