@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
@@ -10,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cxmetrics.api import schema
+from cxmetrics.api.goals_serializers import JSONCharField
 from cxmetrics.api.ingest_views import CxAPIView
 from cxmetrics.api.permissions import is_api_key
 from cxmetrics.roles import is_admin
@@ -25,12 +27,23 @@ class IsAdminPerson(BasePermission):
         return not is_api_key(request.user) and is_admin(request.user)
 
 
+# As validators, so that the schema states them as patterns (one definition for both).
+NO_NUL = RegexValidator(r"^[^\x00]*$", "Null characters are not allowed.")
+NO_NUL_NOT_BLANK = RegexValidator(
+    r"^[^\x00]*\S[^\x00]*$", "Give a customer id (no null characters)."
+)
+
+
 class EraseRequestSerializer(serializers.Serializer):
-    customer_id = serializers.CharField(
-        max_length=255, help_text="The customer id as the sources send it (hashed, not stored)."
+    # JSON strings only, as the schema says (DRF's CharField also takes 42 or false).
+    customer_id = JSONCharField(
+        max_length=255,
+        validators=[NO_NUL_NOT_BLANK],
+        help_text="The customer id as the sources send it (hashed, not stored).",
     )
-    reason = serializers.CharField(
+    reason = JSONCharField(
         max_length=1000,
+        validators=[NO_NUL],
         required=False,
         allow_blank=True,
         default="",
@@ -60,7 +73,17 @@ class EraseCustomerView(CxAPIView):
         responses={
             200: EraseAnswerSerializer,
             400: OpenApiResponse(
-                schema.FIELD_ERRORS.response, description="Invalid body: {field: [message]}."
+                {
+                    "type": "object",
+                    "additionalProperties": {
+                        "oneOf": [
+                            {"type": "array", "items": {"type": "string"}},
+                            {"type": "string"},
+                        ]
+                    },
+                },
+                description="Invalid body: {field: [message]}, or {detail: message} when the "
+                "body is not JSON.",
             ),
             401: schema.DENIED,
             403: schema.DENIED,

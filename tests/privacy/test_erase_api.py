@@ -105,6 +105,8 @@ def test_an_admin_erases_and_gets_the_audit_record(stored):
             ["cust-42"],
             {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]},
         ),
+        ({"customer_id": 42}, {"customer_id": ["Not a valid string."]}),
+        ({"customer_id": "cust-42", "reason": 0}, {"reason": ["Not a valid string."]}),
     ],
 )
 def test_bad_bodies_are_field_level_400s(stored, body, errors):
