@@ -195,7 +195,7 @@ def fill(count: int) -> None:
     django.setup()
     from django.utils import timezone
 
-    from cxmetrics.services.ingest import local_day
+    from cxmetrics.localtime import local_day
     from cxmetrics.services.rollups import rebuild_rollups
 
     _load(count, 0, local_day(timezone.now()))
@@ -337,7 +337,7 @@ def run(scale: str) -> None:
 
     from django.core.management import call_command
 
-    from cxmetrics.services.ingest import local_day
+    from cxmetrics.localtime import local_day
     from cxmetrics.services.rollups import rebuild_rollups
 
     call_command("migrate", verbosity=0)
@@ -348,7 +348,7 @@ def run(scale: str) -> None:
     first, second = SCALES[scale]
     rows: list[tuple[str, str, str]] = []
     have = 0
-    with mock.patch("cxmetrics.services.ingest._publish"):
+    with mock.patch("cxmetrics.enqueue.publish"):
         for size in (first, second):
             print(f"loading {size:,} responses…", flush=True)
             started = time.perf_counter()

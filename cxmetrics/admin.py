@@ -15,10 +15,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from cxmetrics import models as m
 from cxmetrics.incentives import PayoutCurve, validate_weights
 from cxmetrics.ingest.validate import comment_too_long
+from cxmetrics.localtime import local_day
 from cxmetrics.roles import is_admin
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services import workers as worker_services
-from cxmetrics.services.ingest import local_day, mark_dirty
+from cxmetrics.services.ingest import mark_dirty
 
 
 @admin.register(m.Department)

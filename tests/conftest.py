@@ -32,7 +32,7 @@ def _outages_forgotten():
     """Each test starts with the broker and the rate-limit cache presumed reachable (a fault
     test opens their circuit breakers for a cool-off that would outlive it)."""
     from cxmetrics.api.permissions import RATE_CACHE
-    from cxmetrics.services.ingest import BROKER
+    from cxmetrics.enqueue import BROKER
 
     RATE_CACHE.reset()
     BROKER.reset()

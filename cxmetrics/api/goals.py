@@ -46,10 +46,10 @@ from cxmetrics.api.goals_serializers import (
     IncentivePlanSerializer,
     PlanListQuerySerializer,
 )
+from cxmetrics.localtime import local_day
 from cxmetrics.selectors import goals as goal_selectors
 from cxmetrics.selectors.goals_audit import audit_log
 from cxmetrics.services import goals as goal_services
-from cxmetrics.services.ingest import local_day
 
 ID_REGEX = r"[0-9]{1,15}"
 

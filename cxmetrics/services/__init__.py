@@ -1,6 +1,7 @@
 """Writes. Services are verbs with keyword-only, typed arguments."""
 
-from .ingest import customer_ref, local_day, record_responses
+from .ingest import record_responses
+from .personal_data import customer_ref
 from .tokens import issue_token
 
-__all__ = ["customer_ref", "issue_token", "local_day", "record_responses"]
+__all__ = ["customer_ref", "issue_token", "record_responses"]

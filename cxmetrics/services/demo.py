@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cxmetrics.ingest.types import ResponseIn
+from cxmetrics.localtime import local_day
 from cxmetrics.models import Channel, Department, HandledBy, Metric, Role, Source
-from cxmetrics.services.ingest import customer_ref, local_day, record_responses
+from cxmetrics.services.ingest import record_responses
+from cxmetrics.services.personal_data import customer_ref
 
 DEMO_SOURCE_SLUG = "demo"
 DEMO_USERS = (

@@ -25,6 +25,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from cxmetrics import incentives
+from cxmetrics.localtime import local_day
 from cxmetrics.models import (
     Channel,
     Department,
@@ -51,7 +52,6 @@ from cxmetrics.services.goals_validation import (
     goal_errors,
     plan_errors,
 )
-from cxmetrics.services.ingest import local_day
 
 __all__ = [
     "GOAL_FIELDS",

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from cxmetrics.localtime import local_day
 from cxmetrics.models import Channel, Department, Goal, Role
 from cxmetrics.selectors.summary import SummaryFilters, metric_summary
 from cxmetrics.services.goals import (
@@ -26,7 +27,6 @@ from cxmetrics.services.goals import (
     create_plan,
     snapshot_goals,
 )
-from cxmetrics.services.ingest import local_day
 
 DEMO_MARK = "[demo]"
 WEEKS_DONE, WEEKS_LEFT = 8, 5

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,13 @@ from django.utils import timezone
 from psycopg import errors as pg_errors
 from psycopg.types.json import set_json_dumps
 
-from cxmetrics.breaker import CircuitBreaker
+from cxmetrics import enqueue
 from cxmetrics.ingest.types import BatchOutcome, IngestResult, ResponseIn
-from cxmetrics.ingest.validate import MAX_AGENT_REF, IngestContext, hash_customer, validate_items
+from cxmetrics.ingest.validate import IngestContext, validate_items
+from cxmetrics.localtime import local_day
 from cxmetrics.models import Channel, Department, DirtyBucket, Metric, Response, Source
-from cxmetrics.redaction import redact, redact_identifier, redact_json
 from cxmetrics.services import rollup_deltas
+from cxmetrics.services.personal_data import stored_text
 
 logger = logging.getLogger(__name__)
 
@@ -35,42 +36,6 @@ _COLUMNS = (
     "source_id, external_id, metric, score, channel_id, department_id, occurred_at, day, "
     "received_at, handled_by, agent_ref, customer_ref, comment, sentiment, attributes"
 )
-
-
-def customer_ref(customer_id: str) -> str:
-    """Keyed HMAC-SHA256 (hex) of a customer id; the raw id is never stored.
-
-    The one definition ingest validation uses too (`validate.hash_customer`, keyed with
-    CUSTOMER_HASH_KEY by `ingest_context`): erasing a customer finds their rows with it.
-    """
-    if customer_id is None or customer_id == "":
-        return ""
-    return hash_customer(settings.CUSTOMER_HASH_KEY.encode())(customer_id)
-
-
-def local_day(moment: datetime) -> date:
-    """The date of an aware datetime in the organisation's time zone."""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-
-
-def redacting() -> bool:
-    """Whether free text is masked before it is stored (settings CX_REDACT_FREE_TEXT and its
-    former name CX_REDACT_COMMENTS, which keeps working: masking is off if either is off)."""
-    return bool(settings.CX_REDACT_FREE_TEXT and settings.CX_REDACT_COMMENTS)
-
-
-def stored_text(item: ResponseIn) -> tuple[str, str, dict[str, Any]]:
-    """The free-text fields of `item` as they are stored: comment, agent_ref, attributes, with
-    e-mails, phone and card numbers masked when `redacting()` (cxmetrics.redaction).
-
-    Masked here, in Python, because every path (COPY included) writes what this returns;
-    external_id is an identifier and stays as sent (masking would merge distinct ids).
-    """
-    if not redacting():
-        return item.comment, item.agent_ref, item.attributes or {}
-    # A mask may be one character longer than a short e-mail ("a@b.cc"): stay in the column.
-    agent_ref = redact_identifier(item.agent_ref)[:MAX_AGENT_REF]
-    return redact(item.comment), agent_ref, redact_json(item.attributes or {})
 
 
 def _row(source_id: int, item: ResponseIn, now: datetime) -> tuple:
@@ -294,9 +259,9 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
             rollup_deltas.record_new_rows(ids)
         commented = tuple(inserted[item.external_id] for item in accepted_items if item.comment)
         if commented:
-            transaction.on_commit(lambda: _enqueue_sentiment(commented))
+            enqueue.publish_on_commit(enqueue.SCORE_SENTIMENT, list(commented))
         if accepted_items:
-            transaction.on_commit(_enqueue_refresh)
+            queue_rollup_refresh()
     return IngestResult(
         accepted=len(inserted), duplicates=len(items) - len(inserted), accepted_ids=ids
     )
@@ -361,8 +326,8 @@ def update_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
             mark_dirty(keys)
             ids = tuple(pk for pk in rescore if pk)
             if ids:
-                transaction.on_commit(lambda: _enqueue_sentiment(ids))
-            transaction.on_commit(_enqueue_refresh)
+                enqueue.publish_on_commit(enqueue.SCORE_SENTIMENT, list(ids))
+            queue_rollup_refresh()
     return IngestResult(
         accepted=result.accepted if result else 0,
         duplicates=0,
@@ -426,51 +391,4 @@ def queue_rollup_refresh() -> None:
     """Queue a rollup refresh once the current transaction commits, for writes outside ingest
     (erasing a customer) that marked buckets dirty. Never raises on a broker outage: the
     marks are committed and beat's refresh catches up within a minute."""
-    transaction.on_commit(_enqueue_refresh)
-
-
-def _enqueue_sentiment(ids: tuple[int, ...]) -> None:
-    from cxmetrics.tasks import score_sentiment
-
-    _publish(score_sentiment, list(ids))
-
-
-def _enqueue_refresh() -> None:
-    from cxmetrics.tasks import refresh_dirty_rollups
-
-    _publish(refresh_dirty_rollups)
-
-
-def _broker_cooloff() -> float:
-    return settings.CX_BROKER_BACKOFF_SECONDS
-
-
-# One per process: after a failed publish, nothing is queued for a cool-off (see _publish).
-BROKER = CircuitBreaker("Celery broker", cooloff=_broker_cooloff)
-
-
-def _publish(task, *args) -> None:  # type: ignore[no-untyped-def]
-    """Queue a task (called from `transaction.on_commit`, like Celery's `delay_on_commit`).
-
-    A broker outage is logged, never raised: the rows and their rollup deltas are committed, the
-    request must still answer 201, and the periodic tasks catch up from the database
-    (`score_pending_sentiment`, `refresh_dirty_rollups`). Only the task name is logged, never
-    the arguments. `delay_on_commit` itself is not used because it lets the broker error
-    escape from the on-commit hook into the request.
-
-    Nor does a request wait on a broker that is down: one failed publish opens BROKER, and
-    until its cool-off (CX_BROKER_BACKOFF_SECONDS) ends this process skips publishing without
-    a connection attempt. Eager mode (no broker) never opens it.
-    """
-    eager = task.app.conf.task_always_eager
-    if not eager and not BROKER.allows():
-        return
-    try:
-        task.delay(*args)
-    except Exception as error:  # noqa: BLE001 - any broker error must not fail an accepted request
-        logger.warning("Could not queue %s; the periodic tasks will catch up", task.name)
-        if not eager:
-            BROKER.failed(error, consequence="tasks are not queued, the periodic tasks catch up")
-        return
-    if not eager:
-        BROKER.succeeded()
+    enqueue.publish_on_commit(enqueue.REFRESH_ROLLUPS)

@@ -23,9 +23,11 @@ from django.db import connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
+from cxmetrics.localtime import local_day
 from cxmetrics.models import REMOVED_COMMENT, PrivacyEvent, Response, SkippedComment
 from cxmetrics.redaction import redact
-from cxmetrics.services.ingest import customer_ref, local_day, mark_dirty, queue_rollup_refresh
+from cxmetrics.services.ingest import mark_dirty, queue_rollup_refresh
+from cxmetrics.services.personal_data import customer_ref
 from cxmetrics.services.rollup_deltas import BUCKET_FIELDS
 
 # Rows anonymised per transaction: each batch locks its rows for well under a second.

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -92,11 +93,11 @@ def retry_parked(*, attempts: Iterable[TaskAttempt]) -> int:
     """Queue each parked task again (a new message, with its arguments), then delete its row.
     A task that cannot be queued (broker down, task no longer exists) stays parked. Returns
     how many were queued. Queueing twice is harmless: every task is idempotent."""
-    from cxmetrics.celery import app
-
     queued = 0
     for attempt in attempts:
-        task = app.tasks.get(attempt.task_name)
+        # The current app is ours (cxmetrics.celery); importing it here would tie the two
+        # modules in a circle (GuardedTask calls this module).
+        task = current_app.tasks.get(attempt.task_name)
         if task is None:
             continue  # only a delete helps
         try:

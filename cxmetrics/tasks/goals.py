@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from cxmetrics.localtime import local_day
 from cxmetrics.services import goal_alerts
 from cxmetrics.services import goals as goal_services
-from cxmetrics.services.ingest import local_day
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 3}
 

@@ -26,8 +26,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from cxmetrics.localtime import local_day
 from cxmetrics.services import rollups, sentiment
-from cxmetrics.services.ingest import local_day
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),

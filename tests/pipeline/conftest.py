@@ -22,10 +22,10 @@ FAULT_REDIS_PORT = int(os.environ.get("CX_FAULT_REDIS_PORT", "6390"))
 @pytest.fixture
 def no_publish(monkeypatch) -> list[tuple[str, tuple]]:
     """Ingest queues nothing (eager tasks would run inline); returns what it tried to queue."""
-    from cxmetrics.services import ingest
+    from cxmetrics import enqueue
 
     queued: list[tuple[str, tuple]] = []
-    monkeypatch.setattr(ingest, "_publish", lambda task, *args: queued.append((task.name, args)))
+    monkeypatch.setattr(enqueue, "publish", lambda name, *args: queued.append((name, args)))
     return queued
 
 

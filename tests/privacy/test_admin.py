@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cxmetrics.services.ingest import customer_ref
+from cxmetrics.services.personal_data import customer_ref
 from cxmetrics.services.privacy import erase_customer
 from tests.factories import make_user
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from cxmetrics.models import DailyRollup, PrivacyEvent, Response, Source
 from cxmetrics.selectors.summary import metric_summary
-from cxmetrics.services.ingest import customer_ref
+from cxmetrics.services.personal_data import customer_ref
 from cxmetrics.services.privacy import erase_customer
 from cxmetrics.services.sentiment import score_comments
 from tests.privacy.helpers import assert_rollups_equal_raw

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cxmetrics.models import PrivacyEvent, Response
-from cxmetrics.services.ingest import customer_ref
+from cxmetrics.services.personal_data import customer_ref
 from tests.api.conftest import key_client
 from tests.factories import make_user
 

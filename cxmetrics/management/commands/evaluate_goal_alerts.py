@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cxmetrics.localtime import local_day
 from cxmetrics.services.goal_alerts import evaluate_alerts
-from cxmetrics.services.ingest import local_day
 
 
 class Command(BaseCommand):

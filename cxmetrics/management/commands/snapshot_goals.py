@@ -3,8 +3,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cxmetrics.localtime import local_day
 from cxmetrics.services.goals import snapshot_goals
-from cxmetrics.services.ingest import local_day
 
 
 class Command(BaseCommand):

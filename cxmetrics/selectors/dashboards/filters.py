@@ -19,9 +19,9 @@ from typing import Any
 from django.utils import timezone
 
 from cxmetrics.ingest.validate import EARLIEST_DAY
+from cxmetrics.localtime import local_day
 from cxmetrics.models import Channel, DailyRollup, Department, HandledBy, Metric
 from cxmetrics.selectors.summary import SummaryFilters
-from cxmetrics.services.ingest import local_day
 
 DEFAULT_DAYS = 90
 GRAINS = ("day", "week", "month")
