@@ -9,7 +9,7 @@ every token of that person.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from knox import views as knox_views
 from knox.auth import TokenAuthentication
 from rest_framework import serializers
@@ -50,31 +50,42 @@ class TokenCreateView(knox_views.LoginView):
         return answer
 
 
-@extend_schema(tags=["auth"])
-class TokenLogoutView(knox_views.LogoutView):
+def _revoking(summary: str, description: str) -> dict:
+    """The schema of a knox revoke view: POST with no body, 204, 401 without a token."""
+    return {
+        "post": extend_schema(
+            summary=summary,
+            description=description,
+            request=None,
+            responses={204: OpenApiResponse(description="Revoked."), 401: schema.DENIED},
+        )
+    }
+
+
+class TokenOnly:
+    """Revoking takes the token itself (a session has nothing to revoke)."""
+
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        summary="Revoke the token of this request",
-        description="Deletes the token sent in `Authorization: Token <token>`.",
-        request=None,
-        responses={204: OpenApiResponse(description="Revoked."), 401: schema.DENIED},
+
+@extend_schema(tags=["auth"])
+@extend_schema_view(
+    **_revoking(
+        "Revoke the token of this request",
+        "Deletes the token sent in `Authorization: Token <token>`.",
     )
-    def post(self, request: Request, format=None) -> Response:
-        return super().post(request, format)
+)
+class TokenLogoutView(TokenOnly, knox_views.LogoutView):
+    pass
 
 
 @extend_schema(tags=["auth"])
-class TokenLogoutAllView(knox_views.LogoutAllView):
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        summary="Revoke every token of the person this token belongs to",
-        description="Deletes every personal API token of the person; sessions are untouched.",
-        request=None,
-        responses={204: OpenApiResponse(description="Revoked."), 401: schema.DENIED},
+@extend_schema_view(
+    **_revoking(
+        "Revoke every token of the person this token belongs to",
+        "Deletes every personal API token of the person; sessions are untouched.",
     )
-    def post(self, request: Request, format=None) -> Response:
-        return super().post(request, format)
+)
+class TokenLogoutAllView(TokenOnly, knox_views.LogoutAllView):
+    pass

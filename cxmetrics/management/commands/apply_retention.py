@@ -2,14 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cxmetrics.management.arguments import iso_date
 from cxmetrics.services.privacy import apply_retention
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from error
 
 
 class Command(BaseCommand):
@@ -22,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--days", type=int, help="retention in days (default: the setting)")
-        parser.add_argument("--today", type=_date, help="count days back from this date")
+        parser.add_argument("--today", type=iso_date, help="count days back from this date")
 
     def handle(self, *args, days: int | None, today: date | None, **options):  # type: ignore[no-untyped-def]
         if days is not None and days < 1:

@@ -2,14 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cxmetrics.management.arguments import iso_date
 from cxmetrics.services.rollups import rebuild_rollups
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"not a date (YYYY-MM-DD): {value}") from error
 
 
 class Command(BaseCommand):
@@ -20,8 +14,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (inclusive)")
-        parser.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (inclusive)")
+        parser.add_argument("--since", type=iso_date, help="first day, YYYY-MM-DD (inclusive)")
+        parser.add_argument("--until", type=iso_date, help="last day, YYYY-MM-DD (inclusive)")
 
     def handle(self, *args, since: date | None, until: date | None, **options):  # type: ignore[no-untyped-def]
         if since and until and since > until:
