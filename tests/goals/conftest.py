@@ -114,3 +114,22 @@ def clients(org, executive, lead, other_lead, admin_user, integrator):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def world(lead, other_lead):
+    """The write-permission matrix's world (tests/goals/write_matrix.py). Per department: a
+    goal its lead owns (no plan pays on it), and an open January plan paying on another goal
+    of that department."""
+    owners = {"support": lead, "billing": other_lead}
+    goals, plans = {}, {}
+    for slug, owner in owners.items():
+        goals[slug] = make_goal(actor=owner, name=f"{slug} goal", departments=[slug])
+        paid = make_goal(actor=owner, name=f"{slug} paid goal", departments=[slug])
+        plans[slug] = make_plan(
+            actor=owner,
+            name=f"{slug} plan",
+            department=slug,
+            components=[(paid, 100, (20.0, 40.0, 60.0))],
+        )
+    return {"goal": goals, "plan": plans}
