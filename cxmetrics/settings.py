@@ -301,6 +301,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 600},
     },
+    # Workers note they are alive (/healthz: CX_HEALTH_WORKER_MAX_AGE).
+    "worker-heartbeat": {
+        "task": "cxmetrics.tasks.record_heartbeat",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
+    },
 }
 
 # --- Workers: time limits, parking, health (README "Running in production") ----------------
@@ -338,11 +344,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = max(
 # A message that started this many times without finishing (each delivery killed its worker)
 # is parked instead of run again (cxmetrics.celery.GuardedTask).
 CX_TASK_MAX_ATTEMPTS = env_int("CX_TASK_MAX_ATTEMPTS", 3)
-CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
-    "task": "cxmetrics.tasks.record_heartbeat",
-    "schedule": timedelta(seconds=30),
-    "options": {"expires": 25},
-}
 # /healthz answers 503 past these: no heartbeat for this long (a worker or beat is gone), the
 # oldest unscored comment or pending new-rows note older than this, more parked tasks than this.
 CX_HEALTH_WORKER_MAX_AGE = env_int("CX_HEALTH_WORKER_MAX_AGE", 180)
