@@ -1,13 +1,14 @@
 """Run every benchmark, or those named: `python -m bench [api] [pipeline] [dashboards] [opts]`.
 
-`python -m bench faults` runs the fault script (not a benchmark: it is run only when named)."""
+`python -m bench faults` runs the fault script and `python -m bench snapshot` writes the API's
+answers on fixed demo data (neither is a benchmark: each runs only when named)."""
 
 import importlib
 import os
 import sys
 
 AREAS = ["api", "pipeline", "dashboards"]
-NAMED_ONLY = ["faults"]
+NAMED_ONLY = ["faults", "snapshot"]
 
 
 def main() -> None:
