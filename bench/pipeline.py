@@ -78,8 +78,8 @@ def _recreate_database(url: str) -> None:
 def _combos(cursor) -> int:  # type: ignore[no-untyped-def]
     """A table of the (channel, department, handler, metric) mixes the demo organisation has
     (channels serve some departments and ask some metrics), so buckets are as dense as in life."""
+    from cxmetrics.demo.responses import CHANNELS, HANDLING
     from cxmetrics.models import Channel, Department
-    from cxmetrics.services.demo import CHANNELS, HANDLING
 
     channel_ids = dict(Channel.objects.values_list("slug", "pk"))
     department_ids = dict(Department.objects.values_list("slug", "pk"))

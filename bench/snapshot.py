@@ -47,7 +47,7 @@ def _setup(database: Path) -> None:
     call_command("loaddata", "fixtures/demo_org.json", verbosity=0)
     call_command("seed_demo", count=6000, no_progress=True, verbosity=0)
     call_command("seed_demo_goals", verbosity=0)
-    from cxmetrics.services.demo import ensure_demo_users
+    from cxmetrics.demo.users import ensure_demo_users
 
     ensure_demo_users()
 

@@ -4,9 +4,10 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
+from cxmetrics.demo.responses import generate
+from cxmetrics.demo.users import ensure_demo_users
 from cxmetrics.models import Response
 from cxmetrics.selectors import SummaryFilters, compare_groups
-from cxmetrics.services.demo import ensure_demo_users, generate
 
 
 def test_the_same_seed_generates_the_same_responses():

@@ -7,8 +7,8 @@ import random
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from cxmetrics.demo.responses import NEGATIVE, NEUTRAL, POSITIVE
 from cxmetrics.sentiment import MAX_PIECES, WHOLE_TEXT_WORDS, VaderScorer
-from cxmetrics.services.demo import NEGATIVE, NEUTRAL, POSITIVE
 
 COMMENTS = POSITIVE + NEUTRAL + NEGATIVE
 # Shapes VADER treats specially: contrast, negation, boosters, caps, emoji, emoticons, "!!!".

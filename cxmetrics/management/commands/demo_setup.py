@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cxmetrics.demo.responses import DEMO_SOURCE_SLUG
+from cxmetrics.demo.users import ensure_demo_users
 from cxmetrics.models import Response, Source
-from cxmetrics.services.demo import DEMO_SOURCE_SLUG, ensure_demo_users
 
 
 class Command(BaseCommand):

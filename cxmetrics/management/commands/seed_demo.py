@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cxmetrics.demo.responses import DEMO_SOURCE_SLUG, seed_demo_responses
 from cxmetrics.models import Source
-from cxmetrics.services.demo import DEMO_SOURCE_SLUG, seed_demo_responses
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cxmetrics.services.goals_demo import seed_demo_goals
+from cxmetrics.demo.goals import seed_demo_goals
 
 
 class Command(BaseCommand):

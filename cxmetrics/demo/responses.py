@@ -1,4 +1,4 @@
-"""The demo organisation: demo users and generated, clearly-marked demo responses.
+"""Generated, clearly-marked demo responses for the demo organisation's demo source.
 
 The generator is deterministic for a seed. Its story: channels differ (stores and phone do best,
 social and web worst), AI-handled chat is noticeably less satisfied than human-handled chat, and
@@ -9,29 +9,20 @@ from __future__ import annotations
 
 import math
 import random
-import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
-from django.db import transaction
 from django.utils import timezone
 
 from cxmetrics.ingest.types import ResponseIn
 from cxmetrics.localtime import local_day
-from cxmetrics.models import Channel, Department, HandledBy, Metric, Role, Source
+from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
 from cxmetrics.services.ingest import record_responses
 from cxmetrics.services.personal_data import customer_ref
 
 DEMO_SOURCE_SLUG = "demo"
-DEMO_USERS = (
-    ("executive", Role.EXECUTIVE, ()),
-    ("lead", Role.TEAM_LEAD, ("support",)),
-    ("admin", Role.ADMIN, ()),
-)
 
 # channel: (share of responses, base quality, metrics it asks, departments it serves)
 CHANNELS: dict[str, tuple[float, float, tuple[str, ...], tuple[str, ...]]] = {
@@ -79,35 +70,6 @@ NEGATIVE = [
     "I was charged twice and it took three contacts to get a refund. Disappointed.",
     "Rude answer and the problem is still not solved. I will cancel.",
 ]
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    password: str
-    role: str
-
-
-def ensure_demo_users() -> list[DemoLogin]:
-    """Create the demo users with fresh random passwords, or reset their passwords.
-
-    Passwords are generated here, never stored in the repository; the caller shows them.
-    """
-    logins = []
-    with transaction.atomic():
-        for username, role, led in DEMO_USERS:
-            user, _ = User.objects.get_or_create(username=username)
-            password = secrets.token_urlsafe(9)
-            user.set_password(password)
-            user.is_staff = role == Role.ADMIN
-            user.is_superuser = role == Role.ADMIN
-            user.save()
-            group, _ = Group.objects.get_or_create(name=role)
-            user.groups.set([group])
-            for department in Department.objects.filter(slug__in=led):
-                department.leads.add(user)
-            logins.append(DemoLogin(username, password, str(role)))
-    return logins
 
 
 def _quality(rng: random.Random, base: float, handled_by: str, days_ago: int) -> float:
