@@ -41,7 +41,7 @@ RULES_THE_SCHEMA_CANNOT_STATE = tuple(
         r"^end must be on or after start$",
         r"^unknown (channel|department|handled_by|source) .*; allowed: ",  # compare a/b vs by
         r"^b must differ from a$",
-        # goals and plans (cxmetrics.services.goals_validation, cxmetrics.incentives)
+        # goals and plans (cxmetrics.services.goals.validation, cxmetrics.incentives)
         r"^Must be between -?[0-9.]+ and [0-9.]+ for (nps|csat|ces|sentiment)\.$",
         r"^Must be at or above the target\.$",
         r"^Must be on or after the (period )?start\.$",

@@ -17,7 +17,7 @@ from cxmetrics.services import goals as goal_services
 class AdminRoleOnly:
     """Goals, plans and their statements in the admin are for the admin role only.
 
-    The admin writes without the role rules of cxmetrics.services.goals_access, so a staff
+    The admin writes without the role rules of cxmetrics.services.goals.access, so a staff
     user with model permissions but another role (a team lead) must not reach these pages:
     they would edit any department's goals there.
     """

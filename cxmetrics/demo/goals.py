@@ -132,7 +132,7 @@ def seed_demo_goals(*, today: date | None = None) -> dict[str, int]:
     previous_start, previous_end = start - (end - start) - timedelta(days=1), start - timedelta(1)
     share = (today - start).days / (end - start).days
     # Seeding is not a person acting: `lead` is recorded as the author of the demo goals and
-    # plans of every department (trusted=True skips the role checks of goals_access).
+    # plans of every department (trusted=True skips the role checks of services.goals.access).
     lead = _lead()
     departments = {d.slug: d for d in Department.objects.all()}
     channels = {c.slug: c for c in Channel.objects.all()}

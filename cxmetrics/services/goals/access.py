@@ -15,7 +15,7 @@ Pure checks raising :class:`NotAllowed` with a message saying what is refused. T
 plan services call them on every write (callers that are not a person acting, such as demo
 seeding or an operator's command, say ``trusted=True``); views may call the ``before`` checks
 first so that a stranger's write is refused before its fields are looked at.
-Re-exported by cxmetrics.services.goals.
+Re-exported by cxmetrics.services.goals (callers use that package).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Field-level validation of goals and plans: pure checks returning {field: [messages]}.
 
-Re-exported by cxmetrics.services.goals (callers use that module)."""
+Re-exported by cxmetrics.services.goals (callers use that package)."""
 
 from __future__ import annotations
 
