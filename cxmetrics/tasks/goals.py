@@ -11,7 +11,16 @@ from cxmetrics.localtime import local_day
 from cxmetrics.services import goal_alerts
 from cxmetrics.services import goals as goal_services
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 3}
+from .pipeline import RETRY as PIPELINE_RETRY
+
+# The pipeline's rule: only operational errors (the database or the network) are retried; a
+# programming error fails at once. Snapshots are idempotent (one row per goal and day,
+# replaced), so a retry after a partial run is harmless.
+RETRY = {
+    "autoretry_for": PIPELINE_RETRY["autoretry_for"],
+    "retry_backoff": True,
+    "max_retries": 3,
+}
 
 
 @shared_task(name="cxmetrics.tasks.snapshot_goals", **RETRY)
