@@ -4,17 +4,17 @@ The data: the human-rated sentences of Hutto & Gilbert (ICWSM 2014), shipped by 
 inside vaderSentiment's source distribution on PyPI (additional_resources/hutto_ICWSM_2014.tar.gz,
 MIT licence). Each sentence has the mean rating of 20 independent raters on -4..+4. The default
 set is the 3,708 Amazon product-review snippets (customer texts). Nothing is fetched at run time
-except that source distribution, with pip (`pip download --no-binary :all: vaderSentiment`),
-unless --data names a local copy.
+except that source distribution, unless --data names a local copy: once, from its PyPI file
+address with urllib, checked against a pinned SHA-256 and kept under .run/sentiment-data.
+(The installed wheel does not ship the ratings, so importlib.resources cannot read them.)
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-import subprocess
-import sys
 import tarfile
-from importlib.metadata import version
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -29,31 +29,33 @@ SETS = {
     "nyt": "nytEditorialSnippets_GroundTruth.txt",
 }
 INNER = "additional_resources/hutto_ICWSM_2014.tar.gz"
+# The data set is the paper's and does not change with the library: one pinned sdist (the hash
+# PyPI publishes for it), whatever vaderSentiment version is installed.
+SDIST = "vaderSentiment-3.3.2.tar.gz"
+SDIST_URL = (
+    "https://files.pythonhosted.org/packages/77/8c/"
+    f"4a48c10a50f750ae565e341e697d74a38075a3e43ff0df6f1ab72e186902/{SDIST}"
+)
+SDIST_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9"
 
 
 def _fetch_sdist(folder: Path) -> Path:
-    wanted = version("vaderSentiment")
-    found = sorted(folder.glob(f"vaderSentiment-{wanted}.tar.gz"))
-    if found:
-        return found[0]
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            f"vaderSentiment=={wanted}",
-            "-d",
-            str(folder),
-        ],
-        check=True,
-    )
-    return next(folder.glob(f"vaderSentiment-{wanted}.tar.gz"))
+    """The pinned sdist kept in `folder`, downloaded there first if missing. Its hash is checked
+    before it is used or kept, so a truncated or altered copy is refused."""
+    path = folder / SDIST
+    if path.exists():
+        body = path.read_bytes()
+    else:
+        # The file's address as PyPI's simple index gives it (content-addressed, never moves).
+        with urllib.request.urlopen(SDIST_URL, timeout=60) as answer:
+            body = answer.read()
+    digest = hashlib.sha256(body).hexdigest()
+    if digest != SDIST_SHA256:
+        raise CommandError(f"{SDIST} has SHA-256 {digest}, expected {SDIST_SHA256}.")
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    return path
 
 
 def _read_set(archive: Path, filename: str) -> str:
