@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cxmetrics.localtime import local_day
+from cxmetrics.management.arguments import iso_date
 from cxmetrics.services.goal_alerts import evaluate_alerts
 
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     help = "Alert goals that newly turned at_risk or off_track (e-mail and optional webhook)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD (today)")
+        parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (today)")
 
     def handle(self, *args, as_of: date | None, **options):  # type: ignore[no-untyped-def]
         sent = evaluate_alerts(as_of=as_of or local_day(timezone.now()))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cxmetrics.localtime import local_day
+from cxmetrics.management.arguments import iso_date
 from cxmetrics.services.goals import snapshot_goals
 
 
@@ -14,8 +15,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD (yesterday)")
-        parser.add_argument("--since", type=date.fromisoformat, help="backfill from YYYY-MM-DD")
+        parser.add_argument("--as-of", type=iso_date, help="YYYY-MM-DD (yesterday)")
+        parser.add_argument("--since", type=iso_date, help="backfill from YYYY-MM-DD")
 
     def handle(self, *args, as_of: date | None, since: date | None, **options):  # type: ignore[no-untyped-def]
         as_of = as_of or local_day(timezone.now()) - timedelta(days=1)
