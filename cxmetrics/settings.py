@@ -7,8 +7,6 @@ CELERY_BROKER_URL (Redis) to use the real services. See README.md for every vari
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,46 +15,13 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from cxmetrics.env import development_secret_key, env_bool, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def _development_secret_key() -> str:
-    """A random key generated once per checkout and kept in .secret_key (git-ignored)."""
-    path = BASE_DIR / ".secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
-
-
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY") or _development_secret_key()
+SECRET_KEY = env_str("SECRET_KEY") or development_secret_key(BASE_DIR / ".secret_key")
 # Customer ids are stored only as HMAC-SHA256(CUSTOMER_HASH_KEY, id): set a separate key in
 # production so that rotating SECRET_KEY (sessions) does not change every customer_ref.
 CUSTOMER_HASH_KEY = env_str("CUSTOMER_HASH_KEY") or SECRET_KEY
@@ -255,8 +220,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must fail fast when the broker is down: ingest has already committed, and the
-# periodic refresh catches up from the dirty marks kept in the database.
+# Publishing must fail fast when the broker is down: ingest has already committed its rows with
+# their pending rollup work (a batch's new-rows note, dirty marks of updated rows: see
+# services/rollups.py), and the periodic refresh and scoring catch up from the database.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
@@ -398,24 +364,24 @@ SPECTACULAR_SETTINGS = {
 
 # --- Product settings ----------------------------------------------------------------------
 CX_LOW_SAMPLE_N = env_int("CX_LOW_SAMPLE_N", 30)
-# --- Privacy (issue #11, item 8) ---
+# --- Privacy ---
 # Mask e-mails, phone and card numbers in every stored free-text field (comment, agent_ref,
-# attribute values). CX_REDACT_FREE_TEXT is the name; CX_REDACT_COMMENTS, its former name,
-# still works (masking is off if either is off: cxmetrics.services.ingest.redacting).
+# attribute values). CX_REDACT_FREE_TEXT is the name; the variable CX_REDACT_COMMENTS, its
+# former name, is read when it is unset. Code and tests may still set the former setting:
+# masking is off if either setting is off (cxmetrics.services.personal_data.redacting).
 CX_REDACT_FREE_TEXT = env_bool("CX_REDACT_FREE_TEXT", env_bool("CX_REDACT_COMMENTS", True))
 CX_REDACT_COMMENTS = CX_REDACT_FREE_TEXT
 # Anonymise responses older than this many days (by day), nightly; unset: keep for ever.
 CX_RETENTION_DAYS = env_int("CX_RETENTION_DAYS", 0) or None
 if CX_RETENTION_DAYS is not None and CX_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("CX_RETENTION_DAYS must be a whole number of days >= 1, or unset")
-# --- end privacy ---
 CX_INGEST_MAX_ITEMS = env_int("CX_INGEST_MAX_ITEMS", 10_000)
 CX_INGEST_MAX_BYTES = env_int("CX_INGEST_MAX_BYTES", 20 * 1024 * 1024)
 CX_ALERT_WEBHOOK_URL = env_str("CX_ALERT_WEBHOOK_URL")
 CX_ALERT_WEBHOOK_SECRET = env_str("CX_ALERT_WEBHOOK_SECRET")
 DATA_UPLOAD_MAX_MEMORY_SIZE = CX_INGEST_MAX_BYTES
 
-# --- Poison comments (issue #11) ------------------------------------------------------------
+# --- Poison comments ------------------------------------------------------------------------
 # A longer comment is refused by field at ingest (every format and adapter) and in the admin;
 # the API listing and export carry at most this many characters of an older, longer one.
 CX_COMMENT_MAX_CHARS = env_int("CX_COMMENT_MAX_CHARS", 10_000)
