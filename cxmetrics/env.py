@@ -1,7 +1,8 @@
 """Reading settings from environment variables (used by cxmetrics/settings.py only).
 
-An unset or empty variable means "use the default", so `FOO=` in a .env file never turns a
-setting off by accident. Pure: no Django import, safe to import before settings are loaded.
+For flags, numbers and lists an unset or empty variable means the default, so `FOO=` in a .env
+file never turns a setting off by accident; a string is returned as given (settings write
+`env_str(NAME) or fallback` where empty must mean the fallback). Pure: no Django import.
 """
 
 from __future__ import annotations

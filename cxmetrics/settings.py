@@ -2,7 +2,8 @@
 
 With no environment at all the project runs on a bare machine: SQLite in the project folder and
 Celery in eager mode (tasks run in-process). Set DATABASE_URL (PostgreSQL through psycopg 3) and
-CELERY_BROKER_URL (Redis) to use the real services. See README.md for every variable.
+CELERY_BROKER_URL (Redis) to use the real services. See README.md for every variable; they are
+read with the helpers of cxmetrics/env.py.
 """
 
 from __future__ import annotations
