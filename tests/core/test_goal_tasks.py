@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 from celery.exceptions import Retry
-from django.db import InterfaceError, OperationalError
+from django.db import OperationalError
 
 from cxmetrics.tasks import goals as goal_tasks
+from cxmetrics.tasks import pipeline
 
 
 def test_the_snapshot_task_retries_on_the_pipelines_transient_errors_only():
-    assert goal_tasks.snapshot_goals.autoretry_for == (OperationalError, InterfaceError)
+    assert goal_tasks.snapshot_goals.autoretry_for == pipeline.RETRY["autoretry_for"]
+    assert Exception not in goal_tasks.snapshot_goals.autoretry_for
 
 
 def test_an_operational_error_in_a_snapshot_run_is_retried(monkeypatch):
