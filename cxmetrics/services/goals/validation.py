@@ -65,6 +65,20 @@ def _min_n(errors: dict[str, Any], value: Any) -> None:
         add_error(errors, "min_n", f"Must be a whole number between 1 and {MAX_MIN_N}.")
 
 
+def _dates(
+    errors: dict[str, Any], values: dict[str, Any], fields: tuple[str, str], backwards: str
+) -> None:
+    """Both ends of a period are dates, the end not before the start (`backwards` says so)."""
+    start_field, end_field = fields
+    start, end = values.get(start_field), values.get(end_field)
+    if not isinstance(start, date):
+        add_error(errors, start_field, "A date is required.")
+    if not isinstance(end, date):
+        add_error(errors, end_field, "A date is required.")
+    elif isinstance(start, date) and end < start:
+        add_error(errors, end_field, backwards)
+
+
 def goal_errors(*, values: dict[str, Any]) -> dict[str, Any]:
     """Field-level problems with a goal's full set of values (empty dict when valid)."""
     errors: dict[str, Any] = {}
@@ -80,13 +94,7 @@ def goal_errors(*, values: dict[str, Any]) -> dict[str, Any]:
         comparable = "stretch" not in errors and "target" not in errors
         if comparable and values["stretch"] < values["target"]:
             add_error(errors, "stretch", "Must be at or above the target.")
-    start, end = values.get("start"), values.get("end")
-    if not isinstance(start, date):
-        add_error(errors, "start", "A date is required.")
-    if not isinstance(end, date):
-        add_error(errors, "end", "A date is required.")
-    elif isinstance(start, date) and end < start:
-        add_error(errors, "end", "Must be on or after the start.")
+    _dates(errors, values, ("start", "end"), "Must be on or after the start.")
     if not values.get("departments"):
         add_error(errors, "departments", "At least one participating department is required.")
     unknown = set(values.get("scope_handled_by") or []) - set(HandledBy.values)
@@ -139,13 +147,7 @@ def plan_errors(*, values: dict[str, Any], components: Sequence[ComponentIn]) ->
         add_error(errors, "name", "A name is required.")
     if values.get("department") is None:
         add_error(errors, "department", "A department is required.")
-    start, end = values.get("period_start"), values.get("period_end")
-    if not isinstance(start, date):
-        add_error(errors, "period_start", "A date is required.")
-    if not isinstance(end, date):
-        add_error(errors, "period_end", "A date is required.")
-    elif isinstance(start, date) and end < start:
-        add_error(errors, "period_end", "Must be on or after the period start.")
+    _dates(errors, values, ("period_start", "period_end"), "Must be on or after the period start.")
     _min_n(errors, values.get("min_n"))
     per_component = [_component_errors(c, values) for c in components]
     seen: set[int] = set()
