@@ -185,11 +185,16 @@ def fmt_interval(metric: str, ci95: list[float | None] | None) -> str:
     return f"{fmt(metric, ci95[0])} to {fmt(metric, ci95[1])}"
 
 
+def shorten(text: str, limit: int = 70) -> str:
+    """`text` cut to at most `limit` characters, the last an ellipsis when it is cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width=width)) if text else ""
 
 
-def _base(
+def apply_layout(
     fig: Figure,
     *,
     title: str,
@@ -233,7 +238,7 @@ def sample_note(n: int, low_n: int) -> str:
 def empty_figure(message: str, *, title: str = "") -> Figure:
     """A blank figure saying why there is nothing to draw."""
     fig = new_figure()
-    _base(fig, title=title or "No data", height=260)
+    apply_layout(fig, title=title or "No data", height=260)
     fig.add_annotation(
         text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font_size=15
     )
@@ -286,13 +291,14 @@ def grid_figure(
             **trace,
         )
     )
-    _base(fig, title=title, subtitle=subtitle, height=height, wrap=wrap)
+    apply_layout(fig, title=title, subtitle=subtitle, height=height, wrap=wrap)
     fig.update_layout(plot_bgcolor="#eef1f4")
     fig.update_yaxes(autorange="reversed")
     return fig
 
 
-def _symbols(groups: list[dict[str, Any]]) -> list[str]:
+def sample_symbols(groups: list[dict[str, Any]]) -> list[str]:
+    """Marker symbols per group: hollow for a small sample (`low_sample`), else filled."""
     return ["circle-open" if g.get("low_sample") else "circle" for g in groups]
 
 
@@ -300,7 +306,8 @@ def _errors(groups: list[dict[str, Any]], side: int) -> list[float | None]:
     return [g["err95"][side] if g.get("err95") else None for g in groups]
 
 
-def _hover(metric: str, group: dict[str, Any], name: str) -> str:
+def score_hover(metric: str, group: dict[str, Any], name: str) -> str:
+    """Hover text of a group's score: name, score, 95% interval, n, small-sample warning."""
     warning = "<br><i>small sample: not a finding</i>" if group.get("low_sample") else ""
     return (
         f"<b>{name}</b><br>{METRIC_LABELS.get(metric, metric)} {fmt(metric, group['score'])}"
