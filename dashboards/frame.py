@@ -254,14 +254,19 @@ def _arguments(page: Page, view: View, values: Mapping[str, Any]) -> list[Any]:
 
 
 def _fill(body: Any, results: Mapping[str, Any]) -> None:
-    """Set each "id.property" of `results` on the body's component with that id."""
-    pending = dict(results)
-    for component in [body, *body._traverse()]:
-        component_id = getattr(component, "id", None)
-        for target in [t for t in pending if _split(t)[0] == component_id]:
-            setattr(component, _split(target)[1], pending.pop(target))
-    if pending:
-        raise LookupError(f"not in the page's layout: {', '.join(pending)}")
+    """Set each "id.property" of `results` on the body's component with that id (the first
+    in the tree: Dash's public `component[id]` lookup)."""
+    missing = []
+    for target, value in results.items():
+        component_id, prop = _split(target)
+        try:
+            component = body if getattr(body, "id", None) == component_id else body[component_id]
+        except KeyError:
+            missing.append(target)
+            continue
+        setattr(component, prop, value)
+    if missing:
+        raise LookupError(f"not in the page's layout: {', '.join(missing)}")
 
 
 def _first_paint(page: Page, values: Mapping[str, Any]) -> Any:
