@@ -69,67 +69,50 @@ def rollup_sums() -> dict[str, Sum]:
     return {key: Sum(key) for key in COUNT_FIELDS}
 
 
-def score_from_counts(metric: str, counts: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Turn additive counts (a row of COUNT_FIELDS) into the score of `metric`: None when
-    there is no data. Pure: no query.
+# What a score carries besides n, score and ci95, per metric (attributes of its metrics result).
+SCORE_FIELDS = {
+    Metric.NPS: ("promoters", "passives", "detractors", "moe95"),
+    Metric.CSAT: ("satisfied",),
+    Metric.CES: ("pct_agree", "moe95"),
+    Metric.SENTIMENT: ("pct_positive", "pct_negative", "moe95"),
+}
 
-    Keys: n, score, and per metric: NPS promoters/passives/detractors/moe95; CSAT ci95;
-    CES pct_agree/moe95; sentiment pct_positive/pct_negative; all carry ci95 [low, high].
-    """
-    c = {key: counts.get(key) or 0 for key in COUNT_FIELDS}
+
+def _metric_result(metric: str, c: Mapping[str, Any]) -> Any:
     if metric == Metric.NPS:
-        r = metrics.nps(c["promoters"], c["passives"], c["detractors"])
-        if r is None:
-            return None
-        return {
-            "n": r.n,
-            "score": r.score,
-            "promoters": r.promoters,
-            "passives": r.passives,
-            "detractors": r.detractors,
-            "moe95": r.moe95,
-            "ci95": [r.low, r.high],
-        }
+        return metrics.nps(c["promoters"], c["passives"], c["detractors"])
     if metric == Metric.CSAT:
-        r_csat = metrics.csat(c["satisfied"], c["n"])
-        if r_csat is None:
-            return None
-        return {
-            "n": r_csat.n,
-            "score": r_csat.score,
-            "satisfied": r_csat.satisfied,
-            "ci95": [r_csat.low, r_csat.high],
-        }
+        return metrics.csat(c["satisfied"], c["n"])
     if metric == Metric.CES:
-        r_ces = metrics.ces(c["n"], c["total"], c["total_sq"], c["agree"])
-        if r_ces is None:
-            return None
-        return {
-            "n": r_ces.n,
-            "score": r_ces.score,
-            "pct_agree": r_ces.pct_agree,
-            "moe95": r_ces.moe95,
-            "ci95": [r_ces.low, r_ces.high],
-        }
+        return metrics.ces(c["n"], c["total"], c["total_sq"], c["agree"])
     if metric == Metric.SENTIMENT:
-        r_sent = metrics.sentiment(
+        return metrics.sentiment(
             c["sentiment_n"],
             c["sentiment_total"],
             c["sentiment_total_sq"],
             c["positive"],
             c["negative"],
         )
-        if r_sent is None:
-            return None
-        return {
-            "n": r_sent.n,
-            "score": r_sent.score,
-            "pct_positive": r_sent.pct_positive,
-            "pct_negative": r_sent.pct_negative,
-            "moe95": r_sent.moe95,
-            "ci95": [r_sent.low, r_sent.high],
-        }
     raise ValueError(f"metric must be one of {', '.join(Metric.values)}")
+
+
+def score_from_counts(metric: str, counts: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Turn additive counts (a row of COUNT_FIELDS) into the score of `metric`: None when
+    there is no data. Pure: no query.
+
+    Keys: n, score, then per metric (SCORE_FIELDS): NPS promoters/passives/detractors/moe95;
+    CSAT satisfied; CES pct_agree/moe95; sentiment pct_positive/pct_negative/moe95; then
+    ci95 [low, high].
+    """
+    result = _metric_result(metric, {key: counts.get(key) or 0 for key in COUNT_FIELDS})
+    if result is None:
+        return None
+    return {
+        "n": result.n,
+        "score": result.score,
+        **{key: getattr(result, key) for key in SCORE_FIELDS[metric]},
+        "ci95": [result.low, result.high],
+    }
 
 
 def raw_sums() -> dict[str, Any]:
