@@ -10,6 +10,7 @@ views as callbacks with `prevent_initial_call=True`: they answer filter changes 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -193,6 +194,22 @@ def filter_inputs(page: str, extras: Sequence[str] = (), shared: Sequence[str] =
         for name in extras
     ]
     return inputs
+
+
+def scoped(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A view of a page with the shared filters (SHARED_KEYS) written once: the callback takes
+    start, end, channel, department, handled_by and the rest, `function` takes the
+    SummaryFilters they make (`summary_filters`) and the rest."""
+    from cxmetrics.selectors.dashboards import summary_filters
+
+    @functools.wraps(function)
+    def view(start, end, channel, department, handled_by, *rest: Any) -> Any:
+        filters = summary_filters(
+            start=start, end=end, channels=channel, departments=department, handled_by=handled_by
+        )
+        return function(filters, *rest)
+
+    return view
 
 
 @dataclass(frozen=True)
