@@ -41,54 +41,45 @@ class Figure:
         self.layout.setdefault("annotations", []).append(values)
 
     def add_vline(self, *, x: Any, line: dict, annotation_text: str = "", **_: Any) -> None:
-        self.layout.setdefault("shapes", []).append(
-            {
-                "type": "line",
-                "x0": x,
-                "x1": x,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "paper",
-                "line": line,
-            }
-        )
+        self._add_line("x", x, line)
         if annotation_text:
             self.add_annotation(
-                x=x,
-                xref="x",
-                y=1,
-                yref="paper",
-                yanchor="bottom",
-                text=annotation_text,
-                showarrow=False,
+                **self._line_end("x", x), yanchor="bottom", text=annotation_text, showarrow=False
             )
 
     def add_hline(self, *, y: Any, line: dict, annotation_text: str = "", **kw: Any) -> None:
-        self.layout.setdefault("shapes", []).append(
-            {
-                "type": "line",
-                "y0": y,
-                "y1": y,
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "xref": "paper",
-                "line": line,
-            }
-        )
+        self._add_line("y", y, line)
         if annotation_text:
             self.add_annotation(
-                y=y,
-                yref="y",
-                x=1,
-                xref="paper",
+                **self._line_end("y", y),
                 xanchor="right",
                 yanchor="bottom",
                 text=annotation_text,
                 showarrow=False,
                 bgcolor=kw.get("annotation_bgcolor", "rgba(255,255,255,0.8)"),
             )
+
+    def _add_line(self, axis: str, at: Any, line: dict) -> None:
+        """A line across the plot at `at` on `axis` (x: vertical, y: horizontal)."""
+        other = "y" if axis == "x" else "x"
+        self.layout.setdefault("shapes", []).append(
+            {
+                "type": "line",
+                f"{axis}0": at,
+                f"{axis}1": at,
+                f"{axis}ref": axis,
+                f"{other}0": 0,
+                f"{other}1": 1,
+                f"{other}ref": "paper",
+                "line": line,
+            }
+        )
+
+    @staticmethod
+    def _line_end(axis: str, at: Any) -> dict[str, Any]:
+        """Where a line's label goes: at `at` on `axis`, at the far end of the other axis."""
+        other = "y" if axis == "x" else "x"
+        return {axis: at, f"{axis}ref": axis, other: 1, f"{other}ref": "paper"}
 
 
 def _merge(target: dict[str, Any], values: dict[str, Any]) -> None:
