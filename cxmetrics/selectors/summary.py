@@ -31,7 +31,7 @@ from cxmetrics.selectors.counts import (
 
 @dataclass(frozen=True)
 class SummaryFilters:
-    """Which responses a figure covers. Empty tuples mean all; dates are inclusive."""
+    """Which responses a score covers. Empty tuples mean all; dates are inclusive."""
 
     start: date | None = None
     end: date | None = None

@@ -1,6 +1,6 @@
 """Pure figure builders: plain data from the selectors in, a plotly Figure out.
 
-No database, no arithmetic on the figures (every number, interval and margin comes from the
+No database, no arithmetic on the scores (every number, interval and margin comes from the
 selectors); only layout and formatting. Every figure names its n in the title and marks
 groups below the small-sample threshold (hollow markers or a note), so noise is never shown as
 a finding. Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies.

@@ -90,7 +90,7 @@ def _dot_plot(
 
 
 def breakdown_figure(breakdown: dict[str, Any], *, dimension: str = "channel") -> Figure:
-    """The metric per group with 95% intervals, and the overall figure as a dashed line."""
+    """The metric per group with 95% intervals, and the overall score as a dashed line."""
     metric = breakdown["metric"]
     label = METRIC_LABELS.get(metric, metric)
     title = f"{label} by {dimension}"

@@ -1,4 +1,4 @@
-"""Outcome figures for the overview and channel pages, read from the daily rollups."""
+"""Outcome scores for the overview and channel pages, read from the daily rollups."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def overview_cards(*, filters: SummaryFilters) -> list[dict[str, Any]]:
 
     The previous period has the same number of days and ends the day before `filters.start`;
     without both a start and an end there is none. Each card: metric, label, current and
-    previous figures (None without data; with n, score, ci95, low_sample), the periods, and
+    previous scores (None without data; with n, score, ci95, low_sample), the periods, and
     `change` = current minus previous with the metric's own test (None when not testable).
     One query for all four cards.
     """
@@ -90,7 +90,7 @@ def metric_trend(*, metric: str, filters: SummaryFilters, grain: str) -> dict[st
 
 
 def metric_breakdown(*, metric: str, filters: SummaryFilters, by: str) -> dict[str, Any]:
-    """The metric per group of `by` (channel, department, handled_by), with the overall figure.
+    """The metric per group of `by` (channel, department, handled_by), with the overall score.
 
     Returns {metric, by, n, low_n, overall, groups}. Two queries (plus one for labels).
     """
