@@ -19,6 +19,9 @@ from django.db.models import Q, QuerySet
 from cxmetrics import metrics
 from cxmetrics.models import DailyRollup, Metric, Response
 from cxmetrics.selectors.counts import (
+    GROUP_BY_CHOICES as GROUP_BY_CHOICES,  # metric_summary's group_by, named here too
+)
+from cxmetrics.selectors.counts import (
     group_counts,
     group_labels,
     key_text,
