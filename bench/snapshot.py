@@ -2,6 +2,10 @@
 change that must not change behaviour (`python -m bench snapshot --out before.json`, change,
 `python -m bench snapshot --out after.json`, then `diff before.json after.json`).
 
+`--dashboards` adds what the dashboards' selectors return for each page with the page's
+default filters (keys `dashboards:<page>:<selector>...`), every metric where a page has a
+metric filter; without it the file holds the API's answers only.
+
 Runs on a fresh SQLite file with the clock fixed (2026-06-15 12:00 UTC), so two runs on
 different days store the same demo data and answer the same figures. Not a benchmark: it runs
 only when named."""
@@ -101,9 +105,63 @@ def _answers() -> dict[str, object]:
     return out
 
 
+def _dashboard_answers() -> dict[str, object]:
+    """Each page's selectors called as the page calls them with its default filters."""
+    from django.contrib.auth import get_user_model
+
+    from cxmetrics.models import Metric
+    from cxmetrics.roles import Role
+    from cxmetrics.selectors import dashboards as read
+
+    user = get_user_model().objects.filter(groups__name=Role.ADMIN).first()
+    query = read.parse_dashboard_query(params={})
+    filters, as_of = query.filters, query.values["as_of"]
+    out: dict[str, object] = {
+        "dashboards:filter_options": read.filter_options(),
+        "dashboards:has_responses": read.has_responses(),
+        "dashboards:overview:overview_cards": read.overview_cards(filters=filters),
+        "dashboards:automation:escalation_share": read.escalation_share(filters=filters),
+        "dashboards:goals:goals_page": read.goals_page(as_of=as_of, user=user),
+        "dashboards:incentives:incentives_board": read.incentives_board(as_of=as_of),
+        "dashboards:voice:recent_comments": read.recent_comments(filters=filters),
+        "dashboards:voice:negative_themes": read.negative_themes(filters=filters),
+    }
+    for metric in Metric.values:
+        for grain in ("day", "week", "month"):
+            out[f"dashboards:overview:metric_trend:{metric}:{grain}"] = read.metric_trend(
+                metric=metric, filters=filters, grain=grain
+            )
+        out[f"dashboards:overview:metric_breakdown:{metric}"] = read.metric_breakdown(
+            metric=metric, filters=filters, by="channel"
+        )
+        out[f"dashboards:channels:channel_department_matrix:{metric}"] = (
+            read.channel_department_matrix(metric=metric, filters=filters)
+        )
+        out[f"dashboards:channels:channel_consistency:{metric}"] = read.channel_consistency(
+            metric=metric, filters=filters
+        )
+        out[f"dashboards:automation:automation_comparison:{metric}"] = read.automation_comparison(
+            metric=metric, filters=filters
+        )
+        out[f"dashboards:voice:recent_comments:{metric}"] = read.recent_comments(
+            filters=filters, metric=metric
+        )
+        out[f"dashboards:voice:negative_themes:{metric}"] = read.negative_themes(
+            filters=filters, metric=metric
+        )
+    for sentiment in ("negative", "neutral", "positive"):
+        out[f"dashboards:voice:recent_comments:any:{sentiment}"] = read.recent_comments(
+            filters=filters, sentiment=sentiment
+        )
+    return out
+
+
 def main(options: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench snapshot")
     parser.add_argument("--out", default="snapshot.json")
+    parser.add_argument(
+        "--dashboards", action="store_true", help="also dump the dashboards' selector outputs"
+    )
     args = parser.parse_args(options)
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -111,5 +169,7 @@ def main(options: list[str]) -> None:
     ):
         _setup(Path(folder) / "snapshot.sqlite3")
         answers = _answers()
+        if args.dashboards:
+            answers.update(_dashboard_answers())
     Path(args.out).write_text(json.dumps(answers, indent=1, sort_keys=True, default=str) + "\n")
     print(f"{len(answers)} answers written to {args.out}")

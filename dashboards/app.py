@@ -225,6 +225,8 @@ def build_app() -> dash.Dash:
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = ASSETS_MAX_AGE
     # dash.register_page reads a context variable that Dash sets only in the thread that first
     # imported it; the first request may be served by another thread (gunicorn --threads).
+    # Dash has no public way to set it (dash.callback_context only reads it), hence the
+    # import from dash._callback_context.
     try:
         callback_context_value.get()
     except LookupError:

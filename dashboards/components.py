@@ -111,7 +111,7 @@ def register_tables(app: Any, layout: Any) -> None:
     first again when new rows arrive) and write the CSV."""
     from dash import ClientsideFunction, Input, Output, State
 
-    ids = {getattr(c, "id", None) for c in layout._traverse()}
+    ids = set(layout)  # a Dash component iterates over the ids in its tree
     for table_id in [i for i in ids if isinstance(i, str) and f"{i}-pager" in ids]:
         app.clientside_callback(
             ClientsideFunction(namespace="cx", function_name="tablePage"),

@@ -10,6 +10,7 @@ views as callbacks with `prevent_initial_call=True`: they answer filter changes 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -195,6 +196,22 @@ def filter_inputs(page: str, extras: Sequence[str] = (), shared: Sequence[str] =
     return inputs
 
 
+def scoped(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A view of a page with the shared filters (SHARED_KEYS) written once: the callback takes
+    start, end, channel, department, handled_by and the rest, `function` takes the
+    SummaryFilters they make (`summary_filters`) and the rest."""
+    from cxmetrics.selectors.dashboards import summary_filters
+
+    @functools.wraps(function)
+    def view(start, end, channel, department, handled_by, *rest: Any) -> Any:
+        filters = summary_filters(
+            start=start, end=end, channels=channel, departments=department, handled_by=handled_by
+        )
+        return function(filters, *rest)
+
+    return view
+
+
 @dataclass(frozen=True)
 class View:
     """One callback of a page. `function` takes the page's shared filters (start, end, then
@@ -254,14 +271,19 @@ def _arguments(page: Page, view: View, values: Mapping[str, Any]) -> list[Any]:
 
 
 def _fill(body: Any, results: Mapping[str, Any]) -> None:
-    """Set each "id.property" of `results` on the body's component with that id."""
-    pending = dict(results)
-    for component in [body, *body._traverse()]:
-        component_id = getattr(component, "id", None)
-        for target in [t for t in pending if _split(t)[0] == component_id]:
-            setattr(component, _split(target)[1], pending.pop(target))
-    if pending:
-        raise LookupError(f"not in the page's layout: {', '.join(pending)}")
+    """Set each "id.property" of `results` on the body's component with that id (the first
+    in the tree: Dash's public `component[id]` lookup)."""
+    missing = []
+    for target, value in results.items():
+        component_id, prop = _split(target)
+        try:
+            component = body if getattr(body, "id", None) == component_id else body[component_id]
+        except KeyError:
+            missing.append(target)
+            continue
+        setattr(component, prop, value)
+    if missing:
+        raise LookupError(f"not in the page's layout: {', '.join(missing)}")
 
 
 def _first_paint(page: Page, values: Mapping[str, Any]) -> Any:

@@ -31,7 +31,7 @@ from django.db.models import QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cxmetrics.models import DailyRollup, Metric, NewRows, Response, RollupDelta
-from cxmetrics.selectors.summary import _raw_sums
+from cxmetrics.selectors.counts import raw_sums as _raw_sums
 
 BUCKET_FIELDS = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
 # The columns a response's `sentiment` feeds; the other sums never read it, so scoring a

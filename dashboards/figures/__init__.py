@@ -1,6 +1,6 @@
 """Pure figure builders: plain data from the selectors in, a plotly Figure out.
 
-No database, no arithmetic on the figures (every number, interval and margin comes from the
+No database, no arithmetic on the scores (every number, interval and margin comes from the
 selectors); only layout and formatting. Every figure names its n in the title and marks
 groups below the small-sample threshold (hollow markers or a note), so noise is never shown as
 a finding. Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies.
@@ -13,7 +13,6 @@ from dashboards.figures.automation import (
     automation_figure,
     automation_rows,
     escalation_figure,
-    themes_figure,
 )
 from dashboards.figures.base import (
     COLORWAY,
@@ -28,6 +27,7 @@ from dashboards.figures.base import (
     SEQUENTIAL,
     TEMPLATE,
     Figure,
+    apply_layout,
     bar,
     empty_figure,
     fmt,
@@ -37,7 +37,10 @@ from dashboards.figures.base import (
     heatmap,
     new_figure,
     sample_note,
+    sample_symbols,
     scatter,
+    score_hover,
+    shorten,
 )
 from dashboards.figures.goals import (
     GOAL_ROW_HEIGHT,
@@ -67,6 +70,7 @@ from dashboards.figures.outcomes import (
     pairwise_figure,
     trend_figure,
 )
+from dashboards.figures.voice import themes_figure
 
 __all__ = [
     "COLORWAY",
@@ -87,6 +91,7 @@ __all__ = [
     "Figure",
     "alignment_figure",
     "alignment_share_figure",
+    "apply_layout",
     "attainment_figure",
     "automation_figure",
     "automation_rows",
@@ -114,7 +119,10 @@ __all__ = [
     "pairwise_figure",
     "plan_rows",
     "sample_note",
+    "sample_symbols",
     "scatter",
+    "score_hover",
+    "shorten",
     "themes_figure",
     "trend_figure",
 ]

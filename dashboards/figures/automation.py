@@ -1,4 +1,4 @@
-"""Automation and voice figures: outcomes by handler, escalation, negative themes."""
+"""Automation figures: outcomes by handler, escalation."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from dashboards.figures.base import (
     NO_MATCH,
     OKABE_ITO,
     Figure,
-    _base,
-    _hover,
-    _symbols,
+    apply_layout,
     bar,
     empty_figure,
     error_bars,
@@ -23,7 +21,9 @@ from dashboards.figures.base import (
     fmt_interval,
     fmt_p,
     new_figure,
+    sample_symbols,
     scatter,
+    score_hover,
 )
 
 
@@ -49,14 +49,15 @@ def automation_figure(comparison: dict[str, Any]) -> Figure:
                 name=HANDLER_LABELS[handler],
                 offsetgroup=handler,
                 marker={
-                    "symbol": _symbols(groups),
+                    "symbol": sample_symbols(groups),
                     "size": 11,
                     "color": colour,
                     "line": {"width": 2},
                 },
                 error_y=error_bars(groups),
                 hovertext=[
-                    _hover(metric, g, f"{name} · {HANDLER_LABELS[handler]}") for name, g in present
+                    score_hover(metric, g, f"{name} · {HANDLER_LABELS[handler]}")
+                    for name, g in present
                 ],
                 hoverinfo="text",
             )
@@ -72,7 +73,7 @@ def automation_figure(comparison: dict[str, Any]) -> Figure:
                 showarrow=False,
                 font={"color": OKABE_ITO["vermillion"], "size": 13},
             )
-    _base(
+    apply_layout(
         fig,
         title=f"{title} ({METRIC_UNITS.get(metric, '')})",
         subtitle=f"n = {comparison['n']:,} · ⚠ = AI-handled significantly worse than human "
@@ -121,7 +122,7 @@ def escalation_figure(escalation: dict[str, Any]) -> Figure:
             annotation_position="top right",
             annotation_bgcolor="rgba(255,255,255,0.8)",
         )
-    _base(
+    apply_layout(
         fig,
         title="Escalated from AI to a human",
         subtitle=f"Percent of AI-handled responses · n = {escalation['n']:,} · hatched: fewer "
@@ -130,40 +131,6 @@ def escalation_figure(escalation: dict[str, Any]) -> Figure:
         wrap=55,
     )
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    return fig
-
-
-def themes_figure(themes: dict[str, Any]) -> Figure:
-    """The most frequent themes of negative comments, by how many comments mention them."""
-    title = "Themes in negative comments"
-    if not themes["themes"]:
-        message = (
-            f"No theme recurs in the {themes['n']:,} negative comment(s) of these filters."
-            if themes["n"]
-            else "No negative comments in these filters."
-        )
-        return empty_figure(message, title=title)
-    items = list(reversed(themes["themes"]))
-    fig = new_figure(
-        bar(
-            x=[t["comments"] for t in items],
-            y=[t["theme"] for t in items],
-            orientation="h",
-            marker={"color": OKABE_ITO["vermillion"]},
-            text=[f"{t['comments']:,} ({t['share']:.0f}%)" for t in items],
-            textposition="auto",
-            hovertext=[f"<b>{t['theme']}</b><br>e.g. “{t['example']}”" for t in items],
-            hoverinfo="text",
-        )
-    )
-    scope = f"the {themes['n']:,} most recent" if themes["sampled"] else f"all {themes['n']:,}"
-    _base(
-        fig,
-        title=title,
-        subtitle=f"Comments mentioning each theme, of {scope} negative comments",
-        height=420,
-    )
-    fig.update_xaxes(title="comments")
     return fig
 
 

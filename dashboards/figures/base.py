@@ -41,54 +41,45 @@ class Figure:
         self.layout.setdefault("annotations", []).append(values)
 
     def add_vline(self, *, x: Any, line: dict, annotation_text: str = "", **_: Any) -> None:
-        self.layout.setdefault("shapes", []).append(
-            {
-                "type": "line",
-                "x0": x,
-                "x1": x,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "paper",
-                "line": line,
-            }
-        )
+        self._add_line("x", x, line)
         if annotation_text:
             self.add_annotation(
-                x=x,
-                xref="x",
-                y=1,
-                yref="paper",
-                yanchor="bottom",
-                text=annotation_text,
-                showarrow=False,
+                **self._line_end("x", x), yanchor="bottom", text=annotation_text, showarrow=False
             )
 
     def add_hline(self, *, y: Any, line: dict, annotation_text: str = "", **kw: Any) -> None:
-        self.layout.setdefault("shapes", []).append(
-            {
-                "type": "line",
-                "y0": y,
-                "y1": y,
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "xref": "paper",
-                "line": line,
-            }
-        )
+        self._add_line("y", y, line)
         if annotation_text:
             self.add_annotation(
-                y=y,
-                yref="y",
-                x=1,
-                xref="paper",
+                **self._line_end("y", y),
                 xanchor="right",
                 yanchor="bottom",
                 text=annotation_text,
                 showarrow=False,
                 bgcolor=kw.get("annotation_bgcolor", "rgba(255,255,255,0.8)"),
             )
+
+    def _add_line(self, axis: str, at: Any, line: dict) -> None:
+        """A line across the plot at `at` on `axis` (x: vertical, y: horizontal)."""
+        other = "y" if axis == "x" else "x"
+        self.layout.setdefault("shapes", []).append(
+            {
+                "type": "line",
+                f"{axis}0": at,
+                f"{axis}1": at,
+                f"{axis}ref": axis,
+                f"{other}0": 0,
+                f"{other}1": 1,
+                f"{other}ref": "paper",
+                "line": line,
+            }
+        )
+
+    @staticmethod
+    def _line_end(axis: str, at: Any) -> dict[str, Any]:
+        """Where a line's label goes: at `at` on `axis`, at the far end of the other axis."""
+        other = "y" if axis == "x" else "x"
+        return {axis: at, f"{axis}ref": axis, other: 1, f"{other}ref": "paper"}
 
 
 def _merge(target: dict[str, Any], values: dict[str, Any]) -> None:
@@ -185,11 +176,16 @@ def fmt_interval(metric: str, ci95: list[float | None] | None) -> str:
     return f"{fmt(metric, ci95[0])} to {fmt(metric, ci95[1])}"
 
 
+def shorten(text: str, limit: int = 70) -> str:
+    """`text` cut to at most `limit` characters, the last an ellipsis when it is cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width=width)) if text else ""
 
 
-def _base(
+def apply_layout(
     fig: Figure,
     *,
     title: str,
@@ -233,7 +229,7 @@ def sample_note(n: int, low_n: int) -> str:
 def empty_figure(message: str, *, title: str = "") -> Figure:
     """A blank figure saying why there is nothing to draw."""
     fig = new_figure()
-    _base(fig, title=title or "No data", height=260)
+    apply_layout(fig, title=title or "No data", height=260)
     fig.add_annotation(
         text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font_size=15
     )
@@ -286,13 +282,14 @@ def grid_figure(
             **trace,
         )
     )
-    _base(fig, title=title, subtitle=subtitle, height=height, wrap=wrap)
+    apply_layout(fig, title=title, subtitle=subtitle, height=height, wrap=wrap)
     fig.update_layout(plot_bgcolor="#eef1f4")
     fig.update_yaxes(autorange="reversed")
     return fig
 
 
-def _symbols(groups: list[dict[str, Any]]) -> list[str]:
+def sample_symbols(groups: list[dict[str, Any]]) -> list[str]:
+    """Marker symbols per group: hollow for a small sample (`low_sample`), else filled."""
     return ["circle-open" if g.get("low_sample") else "circle" for g in groups]
 
 
@@ -300,7 +297,8 @@ def _errors(groups: list[dict[str, Any]], side: int) -> list[float | None]:
     return [g["err95"][side] if g.get("err95") else None for g in groups]
 
 
-def _hover(metric: str, group: dict[str, Any], name: str) -> str:
+def score_hover(metric: str, group: dict[str, Any], name: str) -> str:
+    """Hover text of a group's score: name, score, 95% interval, n, small-sample warning."""
     warning = "<br><i>small sample: not a finding</i>" if group.get("low_sample") else ""
     return (
         f"<b>{name}</b><br>{METRIC_LABELS.get(metric, metric)} {fmt(metric, group['score'])}"

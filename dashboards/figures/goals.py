@@ -8,12 +8,13 @@ from dashboards.figures.base import (
     METRIC_LABELS,
     OKABE_ITO,
     Figure,
-    _base,
     add_band,
+    apply_layout,
     empty_figure,
     fmt,
     new_figure,
     scatter,
+    shorten,
 )
 
 STATUS_LABELS = {
@@ -37,14 +38,10 @@ _MARGIN_TOP, _MARGIN_BOTTOM, _MARGIN_LEFT = 96, 110, 330
 NO_GOALS = "No goals yet: team leads set them in the admin or through the goals API."
 
 
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _label(goal: dict[str, Any]) -> str:
     metric = METRIC_LABELS.get(goal["metric"], goal["metric"])
     status = STATUS_LABELS.get(goal["status"], goal["status"])
-    label = f"<b>{_short(goal['name'], 40)}</b><br>{status} · {metric} · n = {goal['n']:,}"
+    label = f"<b>{shorten(goal['name'], 40)}</b><br>{status} · {metric} · n = {goal['n']:,}"
     if goal["value"] is not None and goal["progress"]["value"] is None:
         label += " · baseline = target: no scale"
     return label
@@ -59,7 +56,7 @@ def _hover(goal: dict[str, Any]) -> str:
             measured += f" (95% CI {fmt(metric, goal['low'])} to {fmt(metric, goal['high'])})"
     stretch = f", stretch {fmt(metric, goal['stretch'])}" if goal["stretch"] is not None else ""
     return (
-        f"<b>{_short(goal['name'], 90)}</b><br>{METRIC_LABELS.get(metric, metric)} {measured}, "
+        f"<b>{shorten(goal['name'], 90)}</b><br>{METRIC_LABELS.get(metric, metric)} {measured}, "
         f"n = {goal['n']:,}<br>baseline {fmt(metric, goal['baseline'])}, expected today "
         f"{fmt(metric, goal['expected'])}, target {fmt(metric, goal['target'])}{stretch}"
     )
@@ -133,7 +130,7 @@ def goals_figure(board: dict[str, Any]) -> Figure:
             hovertemplate="%{customdata}<extra></extra>",
         )
     )
-    _base(
+    apply_layout(
         fig,
         title=title,
         subtitle="Percent of the way from each goal's baseline to its target. Marker: measured "
@@ -162,7 +159,7 @@ def goal_history_figure(timeline: dict[str, Any] | None) -> Figure:
         return empty_figure("Choose a goal to see its history.", title="Goal history")
     goal, history = timeline["goal"], timeline["history"]
     metric = goal["metric"]
-    title = _short(goal["name"], 90)
+    title = shorten(goal["name"], 90)
     if not history:
         return empty_figure("No snapshots yet (they are taken nightly).", title=title)
     x = [h["as_of"] for h in history]
@@ -205,7 +202,7 @@ def goal_history_figure(timeline: dict[str, Any] | None) -> Figure:
         annotation_text=f"target {fmt(metric, goal['target'])}",
         annotation_position="top left",
     )
-    _base(
+    apply_layout(
         fig,
         title=title,
         subtitle=f"{METRIC_LABELS.get(metric, metric)} · latest n = {history[-1]['n']:,} · "
@@ -237,7 +234,7 @@ def goal_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def goal_options(board: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"label": _short(g["name"], 80), "value": g["goal_id"]} for g in board["goals"]]
+    return [{"label": shorten(g["name"], 80), "value": g["goal_id"]} for g in board["goals"]]
 
 
 def goals_panel(page: dict[str, Any]) -> tuple[Figure, list[dict], list[dict], Any, Figure]:

@@ -8,15 +8,15 @@ from dashboards.figures.base import (
     OKABE_ITO,
     SEQUENTIAL,
     Figure,
-    _base,
+    apply_layout,
     bar,
     empty_figure,
     fmt,
     grid_figure,
     new_figure,
     scatter,
+    shorten,
 )
-from dashboards.figures.goals import _short
 
 
 def alignment_figure(alignment: dict[str, Any]) -> Figure:
@@ -49,7 +49,7 @@ def alignment_figure(alignment: dict[str, Any]) -> Figure:
         height=400,
         colourbar="weight %",
         z=z,
-        x=[_short(g["name"], 32) for g in goals],
+        x=[shorten(g["name"], 32) for g in goals],
         y=[names.get(r["department"], r["department"]) for r in rows],
         text=text,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
@@ -79,7 +79,7 @@ def alignment_share_figure(alignment: dict[str, Any]) -> Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    _base(
+    apply_layout(
         fig,
         title=title,
         subtitle="Percent of each department's plan weight on shared goals",
@@ -96,7 +96,7 @@ def attainment_figure(plans: list[dict[str, Any]]) -> Figure:
     title = "Plan attainment and projected payout"
     if not plans:
         return empty_figure("No incentive plans have started by this date.", title=title)
-    names = [f"{_short(p['name'], 40)}" for p in plans]
+    names = [f"{shorten(p['name'], 40)}" for p in plans]
     fig = new_figure()
     fig.add_trace(
         bar(
@@ -136,7 +136,7 @@ def attainment_figure(plans: list[dict[str, Any]]) -> Figure:
         annotation_text="100% = target payout",
         annotation_position="top",
     )
-    _base(
+    apply_layout(
         fig,
         title=title,
         wrap=70,

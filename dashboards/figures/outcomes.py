@@ -12,10 +12,8 @@ from dashboards.figures.base import (
     OKABE_ITO,
     SEQUENTIAL,
     Figure,
-    _base,
-    _hover,
-    _symbols,
     add_band,
+    apply_layout,
     empty_figure,
     error_bars,
     fmt,
@@ -24,7 +22,9 @@ from dashboards.figures.base import (
     grid_figure,
     new_figure,
     sample_note,
+    sample_symbols,
     scatter,
+    score_hover,
 )
 
 
@@ -46,12 +46,12 @@ def trend_figure(trend: dict[str, Any]) -> Figure:
             mode="lines+markers",
             name=label,
             line={"color": OKABE_ITO["blue"], "width": 2},
-            marker={"symbol": _symbols(points), "size": 8, "color": OKABE_ITO["blue"]},
-            hovertext=[_hover(metric, p, p["key"]) for p in points],
+            marker={"symbol": sample_symbols(points), "size": 8, "color": OKABE_ITO["blue"]},
+            hovertext=[score_hover(metric, p, p["key"]) for p in points],
             hoverinfo="text",
         )
     )
-    _base(
+    apply_layout(
         fig,
         title=f"{title} ({METRIC_UNITS.get(metric, '')})",
         subtitle=sample_note(trend["n"], trend["low_n"]),
@@ -76,16 +76,21 @@ def _dot_plot(
             mode="markers",
             name=name,
             showlegend=showlegend,
-            marker={"symbol": _symbols(groups), "size": 11, "color": colours, "line": {"width": 2}},
+            marker={
+                "symbol": sample_symbols(groups),
+                "size": 11,
+                "color": colours,
+                "line": {"width": 2},
+            },
             error_x=error_bars(groups),
-            hovertext=[_hover(metric, g, g["label"]) for g in groups],
+            hovertext=[score_hover(metric, g, g["label"]) for g in groups],
             hoverinfo="text",
         )
     )
 
 
 def breakdown_figure(breakdown: dict[str, Any], *, dimension: str = "channel") -> Figure:
-    """The metric per group with 95% intervals, and the overall figure as a dashed line."""
+    """The metric per group with 95% intervals, and the overall score as a dashed line."""
     metric = breakdown["metric"]
     label = METRIC_LABELS.get(metric, metric)
     title = f"{label} by {dimension}"
@@ -102,7 +107,7 @@ def breakdown_figure(breakdown: dict[str, Any], *, dimension: str = "channel") -
             annotation_text=f"all: {fmt(metric, overall['score'])}",
             annotation_position="top",
         )
-    _base(
+    apply_layout(
         fig,
         title=f"{title} ({METRIC_UNITS.get(metric, '')})",
         subtitle=sample_note(breakdown["n"], breakdown["low_n"]),
@@ -136,7 +141,7 @@ def matrix_figure(matrix: dict[str, Any]) -> Figure:
                 f"{fmt(metric, cell['score'])}<br>n={cell['n']:,}"
                 + ("<br>small n" if small else "")
             )
-            hover_row.append(_hover(metric, cell, f"{row['label']} · {col['label']}"))
+            hover_row.append(score_hover(metric, cell, f"{row['label']} · {col['label']}"))
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
@@ -187,7 +192,7 @@ def consistency_figure(consistency: dict[str, Any]) -> Figure:
             f"Fewer than two channels with {consistency['low_n']}+ responses: no spread shown"
             f" · n = {consistency['n']:,}"
         )
-    _base(fig, title=title, subtitle=subtitle, wrap=60)
+    apply_layout(fig, title=title, subtitle=subtitle, wrap=60)
     return fig
 
 

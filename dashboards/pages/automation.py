@@ -10,7 +10,6 @@ from dash import html
 from cxmetrics.selectors.dashboards import (
     automation_comparison,
     escalation_share,
-    summary_filters,
 )
 from dashboards import components, figures, frame
 
@@ -42,22 +41,18 @@ def body() -> html.Div:
     )
 
 
-def update_outcomes(start, end, channel, department, handled_by, metric):
+@frame.scoped
+def update_outcomes(filters, metric):
     """Callback: outcomes by handler per channel, the risk flags and the table."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     figure, flags, rows = components.automation_panel(
         automation_comparison(metric=metric, filters=filters)
     )
     return figure, flags, components.table_data(OUTCOME_COLUMNS, rows)
 
 
-def update_escalation(start, end, channel, department, handled_by):
+@frame.scoped
+def update_escalation(filters):
     """Callback: share of AI-handled responses escalated to a human, per channel."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     return figures.escalation_figure(escalation_share(filters=filters))
 
 

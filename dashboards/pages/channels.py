@@ -9,7 +9,6 @@ from dash import html
 from cxmetrics.selectors.dashboards import (
     channel_consistency,
     channel_department_matrix,
-    summary_filters,
 )
 from dashboards import components, figures, frame
 
@@ -42,19 +41,15 @@ def body() -> html.Div:
     )
 
 
-def update_matrix(start, end, channel, department, handled_by, metric):
+@frame.scoped
+def update_matrix(filters, metric):
     """Callback: channel x department heatmap of the chosen metric."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     return figures.matrix_figure(channel_department_matrix(metric=metric, filters=filters))
 
 
-def update_consistency(start, end, channel, department, handled_by, metric):
+@frame.scoped
+def update_consistency(filters, metric):
     """Callback: spread figure, pairwise significance figure and the pairs table."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     spread, pairwise, rows = figures.consistency_panel(
         channel_consistency(metric=metric, filters=filters)
     )

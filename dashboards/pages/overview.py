@@ -10,7 +10,6 @@ from cxmetrics.selectors.dashboards import (
     metric_breakdown,
     metric_trend,
     overview_cards,
-    summary_filters,
 )
 from dashboards import components, figures, frame
 
@@ -26,27 +25,21 @@ def body() -> html.Div:
     )
 
 
-def update_cards(start, end, channel, department, handled_by):
+@frame.scoped
+def update_cards(filters):
     """Callback: the four KPI cards."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     return components.kpi_cards(overview_cards(filters=filters))
 
 
-def update_trend(start, end, channel, department, handled_by, metric, grain):
+@frame.scoped
+def update_trend(filters, metric, grain):
     """Callback: the chosen metric per day, week or month with its 95% band."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     return figures.trend_figure(metric_trend(metric=metric, filters=filters, grain=grain))
 
 
-def update_breakdown(start, end, channel, department, handled_by, metric, grain):
+@frame.scoped
+def update_breakdown(filters, metric, grain):
     """Callback: the chosen metric by channel with intervals and the overall line."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     return figures.breakdown_figure(metric_breakdown(metric=metric, filters=filters, by="channel"))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from cxmetrics.selectors.dashboards import negative_themes, recent_comments, summary_filters
+from cxmetrics.selectors.dashboards import negative_themes, recent_comments
 from dashboards import components, figures, frame
 
 EXTRAS = ("metric", "sentiment")
@@ -39,21 +39,17 @@ def body() -> html.Div:
     )
 
 
-def update_comments(start, end, channel, department, handled_by, metric, sentiment):
+@frame.scoped
+def update_comments(filters, metric, sentiment):
     """Callback: the comments table and its caption (how many of how many)."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     data = recent_comments(filters=filters, metric=metric or None, sentiment=sentiment or None)
     rows, caption = components.comments_panel(data)
     return components.table_data(COMMENT_COLUMNS, rows), caption
 
 
-def update_themes(start, end, channel, department, handled_by, metric, sentiment):
+@frame.scoped
+def update_themes(filters, metric, sentiment):
     """Callback: the most frequent themes of negative comments."""
-    filters = summary_filters(
-        start=start, end=end, channels=channel, departments=department, handled_by=handled_by
-    )
     return figures.themes_figure(negative_themes(filters=filters, metric=metric or None))
 
 

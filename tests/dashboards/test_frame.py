@@ -11,7 +11,7 @@ from dashboards.pages import overview
 
 
 def _component(layout, component_id):
-    return next(c for c in layout._traverse() if getattr(c, "id", None) == component_id)
+    return layout[component_id]
 
 
 def _week():

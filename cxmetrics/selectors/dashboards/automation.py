@@ -8,9 +8,10 @@ from django.conf import settings
 
 from cxmetrics import metrics
 from cxmetrics.models import HandledBy
-from cxmetrics.selectors.summary import SummaryFilters, _labels
+from cxmetrics.selectors.counts import group_labels
+from cxmetrics.selectors.summary import SummaryFilters, compare_fields
 
-from .stats import add_counts, compare, figure, grouped_counts, holm
+from .stats import add_counts, grouped_counts, holm, score_with_margins
 
 HANDLERS = (HandledBy.AI, HandledBy.HUMAN, HandledBy.AI_TO_HUMAN)
 
@@ -18,14 +19,14 @@ HANDLERS = (HandledBy.AI, HandledBy.HUMAN, HandledBy.AI_TO_HUMAN)
 def automation_comparison(*, metric: str, filters: SummaryFilters) -> dict[str, Any]:
     """Outcomes for ai, human and ai_to_human per channel (and all channels), AI vs human.
 
-    Per channel: `groups` {handled_by: figure or None}, `ai_vs_human` and
+    Per channel: `groups` {handled_by: score or None}, `ai_vs_human` and
     `escalated_vs_human` (difference, p, Holm-adjusted p over the channels shown, significant).
     `over_automation_risk` is set where AI-handled outcomes are significantly worse than
     human-handled ones after the adjustment. The "all" row pools every channel and is not
     tested (the channel mix differs by handler). One query.
     """
     rows = grouped_counts(metric=metric, filters=filters, by=("channel", "handled_by"))
-    labels = _labels("channel")
+    labels = group_labels("channel")
     by_channel: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows:
         by_channel.setdefault(row["channel"], {})[row["handled_by"]] = row
@@ -71,9 +72,11 @@ def _entry(metric: str, key: str, label: str, groups: dict[str, dict[str, Any]])
     return {
         "key": key,
         "label": label,
-        "groups": {handler.value: figure(metric, groups.get(handler)) for handler in HANDLERS},
-        "ai_vs_human": compare(metric, groups.get(HandledBy.AI), human),
-        "escalated_vs_human": compare(metric, groups.get(HandledBy.AI_TO_HUMAN), human),
+        "groups": {
+            handler.value: score_with_margins(metric, groups.get(handler)) for handler in HANDLERS
+        },
+        "ai_vs_human": compare_fields(metric, groups.get(HandledBy.AI), human),
+        "escalated_vs_human": compare_fields(metric, groups.get(HandledBy.AI_TO_HUMAN), human),
     }
 
 
@@ -85,7 +88,7 @@ def escalation_share(*, filters: SummaryFilters) -> dict[str, Any]:
     handled anything are left out. Returns {n, low_n, overall, channels}. One query.
     """
     rows = grouped_counts(metric=None, filters=filters, by=("channel", "handled_by"))
-    labels = _labels("channel")
+    labels = group_labels("channel")
     totals: dict[str, dict[str, int]] = {}
     for row in rows:
         if row["handled_by"] in (HandledBy.AI, HandledBy.AI_TO_HUMAN):

@@ -1,4 +1,4 @@
-"""Outcome figures for the overview and channel pages, read from the daily rollups."""
+"""Outcome scores for the overview and channel pages, read from the daily rollups."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db.models import Case, CharField, Value, When
 
 from cxmetrics.models import DailyRollup, Metric
-from cxmetrics.selectors.summary import SummaryFilters, _labels, _rollup_sums, metric_summary
+from cxmetrics.selectors.counts import as_counts, group_labels, rollup_sums
+from cxmetrics.selectors.summary import SummaryFilters, compare_fields, metric_summary
 
 from .filters import previous_period
-from .stats import compare, counts_for, figure, grouped_counts, holm, normalise, with_margins
+from .stats import counts_for, grouped_counts, holm, score_with_margins, with_margins
 
 METRIC_ORDER = (Metric.NPS, Metric.CSAT, Metric.CES, Metric.SENTIMENT)
 
@@ -23,7 +24,7 @@ def overview_cards(*, filters: SummaryFilters) -> list[dict[str, Any]]:
 
     The previous period has the same number of days and ends the day before `filters.start`;
     without both a start and an end there is none. Each card: metric, label, current and
-    previous figures (None without data; with n, score, ci95, low_sample), the periods, and
+    previous scores (None without data; with n, score, ci95, low_sample), the periods, and
     `change` = current minus previous with the metric's own test (None when not testable).
     One query for all four cards.
     """
@@ -40,10 +41,10 @@ def overview_cards(*, filters: SummaryFilters) -> list[dict[str, Any]]:
     else:
         period = Value("current", output_field=CharField())
     rows = [
-        normalise(row)
+        as_counts(row)
         for row in DailyRollup.objects.filter(scope.q())
         .values("metric", period=period)
-        .annotate(**_rollup_sums())
+        .annotate(**rollup_sums())
         .order_by("metric", "period")
     ]
     cards = []
@@ -54,11 +55,13 @@ def overview_cards(*, filters: SummaryFilters) -> list[dict[str, Any]]:
             {
                 "metric": metric.value,
                 "label": metric.label,
-                "current": figure(metric, current_counts),
-                "previous": figure(metric, previous_counts) if previous else None,
+                "current": score_with_margins(metric, current_counts),
+                "previous": score_with_margins(metric, previous_counts) if previous else None,
                 "period": [_iso(filters.start), _iso(filters.end)],
                 "previous_period": [_iso(previous[0]), _iso(previous[1])] if previous else None,
-                "change": compare(metric, current_counts, previous_counts) if previous else None,
+                "change": compare_fields(metric, current_counts, previous_counts)
+                if previous
+                else None,
             }
         )
     return cards
@@ -87,7 +90,7 @@ def metric_trend(*, metric: str, filters: SummaryFilters, grain: str) -> dict[st
 
 
 def metric_breakdown(*, metric: str, filters: SummaryFilters, by: str) -> dict[str, Any]:
-    """The metric per group of `by` (channel, department, handled_by), with the overall figure.
+    """The metric per group of `by` (channel, department, handled_by), with the overall score.
 
     Returns {metric, by, n, low_n, overall, groups}. Two queries (plus one for labels).
     """
@@ -114,10 +117,10 @@ def channel_department_matrix(*, metric: str, filters: SummaryFilters) -> dict[s
     rows = grouped_counts(metric=metric, filters=filters, by=("channel", "department"))
     cells = []
     for row in rows:
-        result = figure(metric, row)
+        result = score_with_margins(metric, row)
         if result is not None:
             cells.append({"channel": row["channel"], "department": row["department"], **result})
-    channel_labels, department_labels = _labels("channel"), _labels("department")
+    channel_labels, department_labels = group_labels("channel"), group_labels("department")
     channels = sorted({cell["channel"] for cell in cells}, key=lambda k: channel_labels.get(k, k))
     departments = sorted(
         {cell["department"] for cell in cells}, key=lambda k: department_labels.get(k, k)
@@ -162,17 +165,17 @@ def channel_consistency(*, metric: str, filters: SummaryFilters) -> dict[str, An
     One query plus labels.
     """
     rows = grouped_counts(metric=metric, filters=filters, by=("channel",))
-    labels = _labels("channel")
+    labels = group_labels("channel")
     counts = {row["channel"]: row for row in rows}
     channels = []
     for key, row in counts.items():
-        result = figure(metric, row)
+        result = score_with_margins(metric, row)
         if result is not None:
             channels.append({"key": key, "label": labels.get(key, key), **result})
     channels.sort(key=lambda c: c["score"], reverse=True)
     pairs = []
     for a, b in combinations([c["key"] for c in channels], 2):
-        result = compare(metric, counts[a], counts[b])
+        result = compare_fields(metric, counts[a], counts[b])
         pairs.append(
             {
                 "a": a,

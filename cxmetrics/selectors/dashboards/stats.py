@@ -1,25 +1,24 @@
 """Rollup counts grouped by any dimensions, and the statistics the dashboards add on top:
-comparisons of two groups' counts and the Holm adjustment for many comparisons at once."""
+error bars on a score and the Holm adjustment for many comparisons at once. Scores and
+comparisons of two groups' counts are the summary selectors' own (`sampled_score`,
+`compare_fields`), so the dashboards and the API answer the same numbers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F
 
 from cxmetrics.models import DailyRollup, Metric
-from cxmetrics.selectors.summary import (
+from cxmetrics.selectors.counts import (
     COUNT_FIELDS,
-    SENTIMENT_UNITS,
-    SummaryFilters,
-    _metric_q,
-    _rollup_sums,
-    compare_counts,
-    comparison_fields,
-    figure_from_counts,
+    as_counts,
+    metric_q,
+    rollup_sums,
+    sampled_score,
 )
+from cxmetrics.selectors.summary import SummaryFilters
 
 SENTIMENT_FIELDS = ("sentiment_n", "sentiment_total", "sentiment_total_sq", "positive", "negative")
 DIMENSIONS = {
@@ -39,19 +38,11 @@ def grouped_counts(
     """
     queryset = DailyRollup.objects.filter(filters.q())
     if metric is not None:
-        queryset = queryset.filter(_metric_q(metric))
+        queryset = queryset.filter(metric_q(metric))
     # Aliases must not clash with the model's own field names.
     keys = {f"{name}_key": DIMENSIONS[name] for name in by}
-    rows = queryset.values(**keys).annotate(**_rollup_sums()).order_by(*keys)
-    return [normalise({**row, **{name: row.pop(f"{name}_key") for name in by}}) for row in rows]
-
-
-def normalise(row: dict[str, Any]) -> dict[str, Any]:
-    """Summed rollup columns as figure_from_counts takes them: the sentiment sums are stored
-    as whole numbers of 1e-4 (squares 1e-8) and become floats here, as in summary.py."""
-    row["sentiment_total"] = int(row.get("sentiment_total") or 0) / SENTIMENT_UNITS
-    row["sentiment_total_sq"] = int(row.get("sentiment_total_sq") or 0) / SENTIMENT_UNITS**2
-    return row
+    rows = queryset.values(**keys).annotate(**rollup_sums()).order_by(*keys)
+    return [as_counts({**row, **{name: row.pop(f"{name}_key") for name in by}}) for row in rows]
 
 
 def add_counts(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -59,12 +50,11 @@ def add_counts(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {key: sum(row.get(key) or 0 for row in rows) for key in COUNT_FIELDS}
 
 
-def figure(metric: str, counts: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The metric's figure from counts with `low_sample` and `err95`; None without data."""
-    result = figure_from_counts(metric, counts or {})
-    if result is None:
-        return None
-    return with_margins({**result, "low_sample": result["n"] < settings.CX_LOW_SAMPLE_N})
+def score_with_margins(metric: str, counts: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The metric's score from counts with `low_sample` (`sampled_score`) and `err95`; None
+    without data. Pure: no query."""
+    score = sampled_score(metric, counts)
+    return None if score is None else with_margins(score)
 
 
 def with_margins(group: dict[str, Any]) -> dict[str, Any]:
@@ -74,15 +64,6 @@ def with_margins(group: dict[str, Any]) -> dict[str, Any]:
     if low is None or high is None:
         return {**group, "err95": None}
     return {**group, "err95": [group["score"] - low, high - group["score"]]}
-
-
-def compare(
-    metric: str, a: dict[str, Any] | None, b: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    """A minus B with the metric's own test, the API's fields (`comparison_fields`); None
-    without data. Untested (one answer, no variance): difference set, p None, `reason`."""
-    result = compare_counts(metric, a, b)
-    return None if result is None else comparison_fields(result)
 
 
 def holm(p_values: Sequence[float | None], *, alpha: float = 0.05) -> list[dict[str, Any]]:
