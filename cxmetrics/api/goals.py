@@ -129,22 +129,7 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         params = _query(GoalListQuerySerializer, request)
-        goals = self.get_queryset()
-        if "metric" in params:
-            goals = goals.filter(metric=params["metric"])
-        if "department" in params:
-            goals = goals.filter(departments__slug=params["department"]).distinct()
-        today = local_day(timezone.now())
-        if "active" in params:
-            current = {"start__lte": today, "end__gte": today}
-            goals = goals.filter(**current) if params["active"] else goals.exclude(**current)
-        if "status" in params:
-            wanted = params["status"]
-            goals = [
-                g
-                for g in goals
-                if goal_selectors.goal_progress(goal=g, as_of=today)["status"] == wanted
-            ]
+        goals = goal_selectors.goals_list(as_of=local_day(timezone.now()), **params)
         return Response(GoalSerializer(goals, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -276,9 +261,7 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         params = _query(PlanListQuerySerializer, request)
-        plans = self.get_queryset()
-        if "department" in params:
-            plans = plans.filter(department__slug=params["department"])
+        plans = goal_selectors.plans_list(**params)
         return Response(IncentivePlanSerializer(plans, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

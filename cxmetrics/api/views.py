@@ -21,8 +21,8 @@ from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
 from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser
 from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
 from cxmetrics.csvsafe import csv_text
-from cxmetrics.models import Channel, Department, Source
 from cxmetrics.selectors import compare_groups, metric_summary
+from cxmetrics.selectors.reference import channels_list, departments_list, sources_list
 from cxmetrics.selectors.responses import ROW_FIELDS, response_page, response_rows
 
 READ_ERRORS = {
@@ -282,7 +282,7 @@ class DepartmentsView(CxAPIView):
 
     @_listing("departments", s.SlugNameSerializer, [{"slug": "support", "name": "Support"}])
     def get(self, request: Request) -> Response:
-        return Response(list(Department.objects.order_by("name").values("slug", "name")))
+        return Response(departments_list())
 
 
 class ChannelsView(CxAPIView):
@@ -290,7 +290,7 @@ class ChannelsView(CxAPIView):
 
     @_listing("channels", s.SlugNameSerializer, [{"slug": "chat", "name": "Chat"}])
     def get(self, request: Request) -> Response:
-        return Response(list(Channel.objects.order_by("name").values("slug", "name")))
+        return Response(channels_list())
 
 
 class SourcesView(CxAPIView):
@@ -312,20 +312,4 @@ class SourcesView(CxAPIView):
         ],
     )
     def get(self, request: Request) -> Response:
-        sources = Source.objects.order_by("name").select_related(
-            "default_channel", "default_department"
-        )
-        return Response(
-            [
-                {
-                    "slug": source.slug,
-                    "name": source.name,
-                    "kind": source.kind,
-                    "channels": sorted(channel.slug for channel in source.channels.all()),
-                    "default_channel": getattr(source.default_channel, "slug", None),
-                    "default_department": getattr(source.default_department, "slug", None),
-                    "is_demo": source.is_demo,
-                }
-                for source in sources.prefetch_related("channels")
-            ]
-        )
+        return Response(sources_list())
