@@ -15,11 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from cxmetrics.api import schema
-from cxmetrics.api import serializers as s
+from cxmetrics.api import ingest_docs, schema
 from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
 from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser
 from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
+from cxmetrics.api.responses import examples
+from cxmetrics.api.responses import serializers as s
 from cxmetrics.csvsafe import csv_text
 from cxmetrics.selectors import compare_groups, metric_summary
 from cxmetrics.selectors.reference import channels_list, departments_list, sources_list
@@ -61,30 +62,7 @@ class ResponsesView(CxAPIView):
         examples=[
             OpenApiExample(
                 "A page",
-                value={
-                    "next": "http://127.0.0.1:8000/api/v1/responses?cursor=43&page_size=1",
-                    "previous": None,
-                    "results": [
-                        {
-                            "id": 43,
-                            "source": "integrations",
-                            "external_id": "ticket-4711-csat",
-                            "metric": "csat",
-                            "score": 5.0,
-                            "channel": "chat",
-                            "department": "support",
-                            "occurred_at": "2025-05-01T12:30:00Z",
-                            "day": "2025-05-01",
-                            "received_at": "2025-05-01T12:31:02Z",
-                            "handled_by": "ai_to_human",
-                            "agent_ref": "",
-                            "customer_ref": "5f1c…",
-                            "comment": "Quick and friendly, thanks!",
-                            "sentiment": 0.7351,
-                            "attributes": {"plan": "pro"},
-                        }
-                    ],
-                },
+                value=examples.RESPONSE_PAGE,
                 response_only=True,
                 status_codes=["200"],
             )
@@ -125,9 +103,9 @@ class ResponsesView(CxAPIView):
         "a duplicate and not stored again. 201: nothing rejected; 200: some rejected; 400: "
         "all rejected or unreadable (with the line for NDJSON and CSV); 413: over the size or "
         "item limits; 415: unknown content type.",
-        request=schema.CANONICAL_REQUEST,
+        request=ingest_docs.CANONICAL_REQUEST,
         responses=schema.ingest_responses(),
-        examples=schema.CANONICAL_EXAMPLES,
+        examples=ingest_docs.CANONICAL_EXAMPLES,
         tags=["responses"],
     )
     def post(self, request: Request) -> Response:
@@ -153,25 +131,7 @@ class SummaryView(CxAPIView):
         examples=[
             OpenApiExample(
                 "NPS by channel",
-                value={
-                    "metric": "nps",
-                    "start": "2025-04-01",
-                    "end": "2025-04-30",
-                    "groups": [
-                        {
-                            "key": "chat",
-                            "label": "Chat",
-                            "n": 412,
-                            "score": 31.55,
-                            "promoters": 210,
-                            "passives": 112,
-                            "detractors": 90,
-                            "moe95": 7.9,
-                            "ci95": [23.65, 39.45],
-                            "low_sample": False,
-                        }
-                    ],
-                },
+                value=examples.SUMMARY,
                 response_only=True,
             )
         ],
@@ -212,36 +172,7 @@ class CompareView(CxAPIView):
         examples=[
             OpenApiExample(
                 "AI versus human chat",
-                value={
-                    "metric": "csat",
-                    "by": "handled_by",
-                    "a": {
-                        "key": "ai",
-                        "label": "AI",
-                        "n": 800,
-                        "score": 71.2,
-                        "satisfied": 570,
-                        "ci95": [67.98, 74.22],
-                        "low_sample": False,
-                    },
-                    "b": {
-                        "key": "human",
-                        "label": "Human",
-                        "n": 640,
-                        "score": 82.5,
-                        "satisfied": 528,
-                        "ci95": [79.37, 85.26],
-                        "low_sample": False,
-                    },
-                    "difference": -11.3,
-                    "test": "two_proportion_z",
-                    "statistic": -5.0,
-                    "z": -5.0,
-                    "df": None,
-                    "p": 5.7e-07,
-                    "significant": True,
-                    "reason": None,
-                },
+                value=examples.COMPARISON,
                 response_only=True,
             )
         ],
@@ -280,7 +211,7 @@ def _listing(name: str, serializer: Any, example: list[dict[str, Any]]) -> Any:
 class DepartmentsView(CxAPIView):
     permission_classes = [CanReadFigures]
 
-    @_listing("departments", s.SlugNameSerializer, [{"slug": "support", "name": "Support"}])
+    @_listing("departments", s.SlugNameSerializer, examples.DEPARTMENTS)
     def get(self, request: Request) -> Response:
         return Response(departments_list())
 
@@ -288,7 +219,7 @@ class DepartmentsView(CxAPIView):
 class ChannelsView(CxAPIView):
     permission_classes = [CanReadFigures]
 
-    @_listing("channels", s.SlugNameSerializer, [{"slug": "chat", "name": "Chat"}])
+    @_listing("channels", s.SlugNameSerializer, examples.CHANNELS)
     def get(self, request: Request) -> Response:
         return Response(channels_list())
 
@@ -296,20 +227,6 @@ class ChannelsView(CxAPIView):
 class SourcesView(CxAPIView):
     permission_classes = [CanReadFigures]
 
-    @_listing(
-        "sources",
-        s.SourceSerializer,
-        [
-            {
-                "slug": "zendesk",
-                "name": "Zendesk support",
-                "kind": "zendesk",
-                "channels": ["chat", "email", "phone"],
-                "default_channel": "chat",
-                "default_department": "support",
-                "is_demo": False,
-            }
-        ],
-    )
+    @_listing("sources", s.SourceSerializer, examples.SOURCES)
     def get(self, request: Request) -> Response:
         return Response(sources_list())
