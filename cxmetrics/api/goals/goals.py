@@ -32,11 +32,10 @@ from cxmetrics.api.goals.serializers import (
 )
 from cxmetrics.api.goals.shared import (
     ID_REGEX,
+    Conflict,
     as_of_param,
-    conflict,
-    invalid,
     query_params,
-    refused,
+    service_answers,
 )
 from cxmetrics.localtime import local_day
 from cxmetrics.selectors import goals as goal_selectors
@@ -98,29 +97,19 @@ class GoalViewSet(viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with service_answers():
             goal = goal_services.create_goal(actor=request.user, **serializer.validated_data)
-        except goal_services.InvalidInput as exc:
-            raise invalid(exc) from exc
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
         goal = self.get_queryset().get(pk=goal.pk)
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         goal = self.get_object()
-        try:
+        with service_answers():
             goal_services.check_goal_before(request.user, goal)
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
         serializer = GoalSerializer(goal, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
+        with service_answers():
             goal_services.update_goal(goal=goal, actor=request.user, **serializer.validated_data)
-        except goal_services.InvalidInput as exc:
-            raise invalid(exc) from exc
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
         return Response(GoalSerializer(self.get_queryset().get(pk=goal.pk)).data)
 
     def update(self, request: Request, pk: str) -> Response:
@@ -131,12 +120,11 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request: Request, pk: str) -> Response:
         goal = self.get_object()
-        try:
-            goal_services.delete_goal(goal=goal, actor=request.user)
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
-        except (goal_services.StateConflict, ProtectedError) as exc:
-            return conflict(str(exc.args[0]) if exc.args else "Goal in use.")
+        with service_answers():
+            try:
+                goal_services.delete_goal(goal=goal, actor=request.user)
+            except (goal_services.StateConflict, ProtectedError) as exc:
+                raise Conflict(str(exc.args[0]) if exc.args else "Goal in use.") from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -28,10 +28,8 @@ from cxmetrics.api.goals.serializers import (
 from cxmetrics.api.goals.shared import (
     ID_REGEX,
     as_of_param,
-    conflict,
-    invalid,
     query_params,
-    refused,
+    service_answers,
 )
 from cxmetrics.selectors import goals as goal_selectors
 from cxmetrics.services import goals as goal_services
@@ -96,38 +94,26 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         components = _components(data.pop("components"))
-        try:
+        with service_answers():
             plan = goal_services.create_plan(actor=request.user, components=components, **data)
-        except goal_services.InvalidInput as exc:
-            raise invalid(exc) from exc
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(IncentivePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         plan = self.get_object()
-        try:
+        with service_answers():
             goal_services.check_plan_before(request.user, plan)
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
         serializer = IncentivePlanSerializer(plan, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         components = changes.pop("components", None)
-        try:
+        with service_answers():
             goal_services.update_plan(
                 plan=plan,
                 actor=request.user,
                 components=_components(components) if components is not None else None,
                 **changes,
             )
-        except goal_services.InvalidInput as exc:
-            raise invalid(exc) from exc
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
-        except goal_services.StateConflict as exc:
-            return conflict(str(exc))
         return Response(IncentivePlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
 
     def update(self, request: Request, pk: str) -> Response:
@@ -138,12 +124,8 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        try:
+        with service_answers():
             goal_services.delete_plan(plan=plan, actor=request.user)
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
-        except goal_services.StateConflict as exc:
-            return conflict(str(exc))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -182,12 +164,8 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        try:
+        with service_answers():
             goal_services.close_period(plan=plan, actor=request.user)
-        except goal_services.NotAllowed as exc:
-            raise refused(exc) from exc
-        except goal_services.StateConflict as exc:
-            return conflict(str(exc))
         plan = self.get_queryset().get(pk=plan.pk)
         result = goal_selectors.plan_attainment(plan=plan, as_of=plan.period_end)
         return Response(result, status=status.HTTP_201_CREATED)

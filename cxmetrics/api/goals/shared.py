@@ -3,14 +3,15 @@ service outcomes as answers (field problems 400, role problems 403, state confli
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from cxmetrics.api.goals.serializers import AsOfQuerySerializer
 from cxmetrics.localtime import local_day
@@ -31,16 +32,22 @@ def as_of_param(request: Request) -> date:
     return query_params(AsOfQuerySerializer, request).get("as_of") or local_day(timezone.now())
 
 
-def invalid(exc: goal_services.InvalidInput) -> ValidationError:
-    """A service's field errors as a 400."""
-    return ValidationError(exc.errors)
+class Conflict(APIException):
+    """A write refused in the object's state: 409 with {"detail": why}."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Refused in the object's state."
 
 
-def refused(exc: goal_services.NotAllowed) -> PermissionDenied:
-    """A service's refusal (the role may not) as a 403."""
-    return PermissionDenied(str(exc))
-
-
-def conflict(message: str) -> Response:
-    """A write refused in the object's state as a 409."""
-    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
+@contextmanager
+def service_answers() -> Iterator[None]:
+    """Service outcomes as answers: InvalidInput a 400 with its field messages, NotAllowed a
+    403 (the role may not), StateConflict a 409."""
+    try:
+        yield
+    except goal_services.InvalidInput as exc:
+        raise ValidationError(exc.errors) from exc
+    except goal_services.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except goal_services.StateConflict as exc:
+        raise Conflict(str(exc)) from exc
