@@ -34,6 +34,13 @@ READ_ERRORS = {
 }
 
 
+def _valid(query_class: type[s.FilterQuery], request: Request) -> Any:
+    """The query string, validated by `query_class` (a 400 with field messages if not)."""
+    query = query_class(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return query
+
+
 class ResponsesView(CxAPIView):
     """GET: rows for readers (JSON pages or one streamed CSV). POST: canonical ingest."""
 
@@ -70,8 +77,7 @@ class ResponsesView(CxAPIView):
         tags=["responses"],
     )
     def get(self, request: Request) -> Any:
-        query = s.ResponseListQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = _valid(s.ResponseListQuery, request)
         filters = query.filters()
         metrics = query.validated_data.get("metric") or ()
         if request.accepted_renderer.format == "csv":
@@ -128,18 +134,11 @@ class SummaryView(CxAPIView):
         "scales: NPS -100..100, CSAT 0..100 %, CES 1..7, sentiment -1..1.",
         parameters=[s.SummaryQuery],
         responses={200: s.SummarySerializer, **READ_ERRORS},
-        examples=[
-            OpenApiExample(
-                "NPS by channel",
-                value=examples.SUMMARY,
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("NPS by channel", value=examples.SUMMARY, response_only=True)],
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = s.SummaryQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = _valid(s.SummaryQuery, request)
         data = query.validated_data
         groups = metric_summary(
             metric=data["metric"], group_by=data.get("group_by"), filters=query.filters()
@@ -170,17 +169,12 @@ class CompareView(CxAPIView):
         parameters=[s.CompareQuery],
         responses={200: s.CompareSerializer, **READ_ERRORS},
         examples=[
-            OpenApiExample(
-                "AI versus human chat",
-                value=examples.COMPARISON,
-                response_only=True,
-            )
+            OpenApiExample("AI versus human chat", value=examples.COMPARISON, response_only=True)
         ],
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = s.CompareQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = _valid(s.CompareQuery, request)
         data = query.validated_data
         return Response(
             compare_groups(
