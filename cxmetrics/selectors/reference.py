@@ -7,14 +7,14 @@ from typing import Any
 from cxmetrics.models import Channel, Department, Source
 
 
-def departments_list() -> list[dict[str, str]]:
+def departments_list() -> list[dict[str, Any]]:
     """Every department's slug and name. One query."""
-    return list(Department.objects.order_by("name").values("slug", "name"))
+    return [dict(row) for row in Department.objects.order_by("name").values("slug", "name")]
 
 
-def channels_list() -> list[dict[str, str]]:
+def channels_list() -> list[dict[str, Any]]:
     """Every channel's slug and name. One query."""
-    return list(Channel.objects.order_by("name").values("slug", "name"))
+    return [dict(row) for row in Channel.objects.order_by("name").values("slug", "name")]
 
 
 def sources_list() -> list[dict[str, Any]]:

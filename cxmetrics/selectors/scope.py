@@ -137,8 +137,15 @@ def parse_scope(
     lists: dict[str, tuple[str, ...]] = {}
     for key in DIMENSIONS:
         raw = params.get(key) if key in keys else None
-        values, message = known_values(raw, key) if raw else ((), None)
+        lists[key], message = known_values(raw, key) if raw else ((), None)
         if message:
             errors[key] = message
-        lists[FILTER_FIELDS[key]] = values
-    return Scope(filters=SummaryFilters(**days, **lists), errors=errors)
+    filters = SummaryFilters(
+        start=days["start"],
+        end=days["end"],
+        channels=lists["channel"],
+        departments=lists["department"],
+        handled_by=lists["handled_by"],
+        sources=lists["source"],
+    )
+    return Scope(filters=filters, errors=errors)

@@ -192,20 +192,22 @@ def parse_dashboard_query(
     chosen_defaults = {"metric": Metric.NPS.value, "grain": "week", "sentiment": None}
     chosen_defaults.update(defaults or {})
     default_start, default_end = default_period(as_of=as_of)
-    given = {key: _last(params.get(key)) for key in ("start", "end", "as_of")}
+    given: dict[str, Any] = {key: _last(params.get(key)) for key in ("start", "end", "as_of")}
     given.update({key: _comma_string(params.get(key)) for key in LIST_KEYS})
     parsed = scope.parse_scope(given, keys=SCOPE_KEYS, window=day_window())
     values: dict[str, Any] = {}
-    for key, default in (("start", default_start), ("end", default_end)):
+    for key, default_day in (("start", default_start), ("end", default_end)):
         # Absent: the default period; blank: open on that side; refused: the default.
-        raw = given[key]
-        if raw is None:
-            values[key] = default
-        elif raw == "":
+        given_day = given[key]
+        if given_day is None:
+            values[key] = default_day
+        elif given_day == "":
             values[key] = None
         else:
-            values[key] = getattr(parsed.filters, key) or default
-    errors = {key: parsed.errors[key] for key in ("start", "end") if key in parsed.errors}
+            values[key] = getattr(parsed.filters, key) or default_day
+    errors: dict[str, str] = {
+        key: parsed.errors[key] for key in ("start", "end") if key in parsed.errors
+    }
     values["as_of"] = today()
     if given["as_of"]:  # as_of cannot be open: blank is today
         try:
