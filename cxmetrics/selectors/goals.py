@@ -14,15 +14,13 @@ Measurement windows (inclusive, whole days in the organisation's time zone):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 
 from cxmetrics import incentives
 from cxmetrics.models import (
-    DailyRollup,
     Goal,
     GoalSnapshot,
     IncentivePlan,
@@ -33,27 +31,21 @@ from cxmetrics.models import (
 )
 from cxmetrics.roles import can_read_figures
 from cxmetrics.selectors.goals_alignment import alignment
-from cxmetrics.selectors.summary import (
-    COUNT_FIELDS,
-    SENTIMENT_UNITS,
-    SummaryFilters,
-    figure_from_counts,
-    metric_summary,
-)
+from cxmetrics.selectors.summary import SummaryFilters, metric_summary
 
 __all__ = [
     "alignment",
+    "filtered_goals",
     "goal_history",
     "goal_progress",
-    "goals_list",
     "goals_overview",
-    "goals_progress",
     "goals_queryset",
     "late_data",
     "plan_attainment",
     "plans_list",
     "plans_overview",
     "plans_queryset",
+    "progress_from_figure",
 ]
 
 
@@ -126,10 +118,11 @@ def goal_progress(*, goal: Goal, as_of: date) -> dict[str, Any]:
     """
     window_end = min(as_of, goal.end)
     figure = _figure(goal, goal.start, window_end) if as_of >= goal.start else None
-    return _progress(goal, as_of, figure)
+    return progress_from_figure(goal, as_of, figure)
 
 
-def _progress(goal: Goal, as_of: date, figure: dict[str, Any] | None) -> dict[str, Any]:
+def progress_from_figure(goal: Goal, as_of: date, figure: dict[str, Any] | None) -> dict[str, Any]:
+    """`goal_progress` from the goal's measured figure over its window (None: no data)."""
     window_end = min(as_of, goal.end)
     value, n, low, high = _value_n_interval(figure)
     expected = incentives.expected_value(
@@ -192,13 +185,15 @@ def goals_overview(
     """
     if user is not None and not can_read_figures(user):
         return []
-    goals = _chosen_goals(as_of=as_of, metric=metric, department=department, active=active)
+    goals = filtered_goals(as_of=as_of, metric=metric, department=department, active=active)
     return [goal_progress(goal=goal, as_of=as_of) for goal in goals]
 
 
-def _chosen_goals(
+def filtered_goals(
     *, as_of: date, metric: str | None, department: str | None, active: bool | None
 ) -> QuerySet[Goal]:
+    """Goals (prefetched as goals_queryset) of one metric, with a participating department
+    (slug), and active or not on ``as_of``; None means any."""
     goals = goals_queryset()
     if metric:
         goals = goals.filter(metric=metric)
@@ -208,68 +203,6 @@ def _chosen_goals(
         current = Q(start__lte=as_of, end__gte=as_of)
         goals = goals.filter(current) if active else goals.exclude(current)
     return goals
-
-
-GOALS_PER_QUERY = 100
-"""Goals measured per rollup query by `goals_progress`: each takes len(COUNT_FIELDS) result
-columns, and SQLite allows 2,000."""
-
-
-def goals_progress(*, goals: Sequence[Goal], as_of: date) -> list[dict[str, Any]]:
-    """`goal_progress` of each goal (same order, same values), measured together: one rollup
-    query per GOALS_PER_QUERY goals that have started, summing each goal's scope and window
-    with a filtered SUM. The goals' relations should be prefetched (see goals_queryset)."""
-    started = [goal for goal in goals if as_of >= goal.start]
-    figures: dict[int, dict[str, Any] | None] = {}
-    for first in range(0, len(started), GOALS_PER_QUERY):
-        figures.update(_figures(started[first : first + GOALS_PER_QUERY], as_of))
-    return [_progress(goal, as_of, figures.get(goal.pk)) for goal in goals]
-
-
-def _figures(goals: Sequence[Goal], as_of: date) -> dict[int, dict[str, Any] | None]:
-    """What `_figure` gives each goal over [start, min(as_of, end)], in one query. The scope
-    is matched on ids, so the query needs no join."""
-    sums: dict[str, Sum] = {}
-    for goal in goals:
-        # As metric_summary reads: sentiment from every row, other metrics from their own.
-        rows = Q() if goal.metric == Metric.SENTIMENT else Q(metric=goal.metric)
-        rows &= Q(day__gte=goal.start, day__lte=min(as_of, goal.end))
-        if channels := [channel.pk for channel in goal.scope_channels.all()]:
-            rows &= Q(channel_id__in=channels)
-        if departments := [department.pk for department in goal.scope_departments.all()]:
-            rows &= Q(department_id__in=departments)
-        if goal.scope_handled_by:
-            rows &= Q(handled_by__in=goal.scope_handled_by)
-        sums.update({f"g{goal.pk}_{key}": Sum(key, filter=rows) for key in COUNT_FIELDS})
-    totals = DailyRollup.objects.aggregate(**sums) if sums else {}
-    figures: dict[int, dict[str, Any] | None] = {}
-    for goal in goals:
-        counts = {key: totals[f"g{goal.pk}_{key}"] for key in COUNT_FIELDS}
-        # Sentiment sums are integers in SENTIMENT_UNITS, as metric_summary converts them.
-        counts["sentiment_total"] = int(counts["sentiment_total"] or 0) / SENTIMENT_UNITS
-        counts["sentiment_total_sq"] = int(counts["sentiment_total_sq"] or 0) / SENTIMENT_UNITS**2
-        figures[goal.pk] = figure_from_counts(goal.metric, counts)
-    return figures
-
-
-def goals_list(
-    *,
-    as_of: date,
-    metric: str | None = None,
-    department: str | None = None,
-    active: bool | None = None,
-    status: str | None = None,
-) -> list[Goal]:
-    """The goals the API lists (ordered by end, name), filtered as `goals_overview` filters
-    them; ``status`` keeps goals whose `goal_progress` on ``as_of`` has that status.
-    Cost: 4 queries, plus one rollup query per GOALS_PER_QUERY goals with ``status``."""
-    goals = list(_chosen_goals(as_of=as_of, metric=metric, department=department, active=active))
-    if status is None:
-        return goals
-    progress = goals_progress(goals=goals, as_of=as_of)
-    return [
-        goal for goal, measured in zip(goals, progress, strict=True) if measured["status"] == status
-    ]
 
 
 def goal_history(*, goal: Goal) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from cxmetrics.models import Channel, Goal
-from cxmetrics.selectors.goals import goal_progress, goals_progress, goals_queryset
+from cxmetrics.selectors.goals import goal_progress, goals_queryset
+from cxmetrics.selectors.goals_batch import goals_progress
 from tests.goals.conftest import csat_85, make_goal, make_plan, nps_30
 
 MANY = 6

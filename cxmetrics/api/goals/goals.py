@@ -39,6 +39,7 @@ from cxmetrics.api.goals.shared import (
 )
 from cxmetrics.localtime import local_day
 from cxmetrics.selectors import goals as goal_selectors
+from cxmetrics.selectors.goals_batch import goals_list
 from cxmetrics.services import goals as goal_services
 
 
@@ -88,7 +89,7 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         params = query_params(GoalListQuerySerializer, request)
-        goals = goal_selectors.goals_list(as_of=local_day(timezone.now()), **params)
+        goals = goals_list(as_of=local_day(timezone.now()), **params)
         return Response(GoalSerializer(goals, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
