@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",  # personal API tokens, stored hashed, with an expiry (see "Deployment" below)
     "csp",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: /api/docs/ works offline
     "simple_history",
@@ -326,7 +325,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Per API key (ingest) and per person (token or session reads); fixed windows, see
     # cxmetrics.api.permissions.
     "DEFAULT_THROTTLE_CLASSES": [

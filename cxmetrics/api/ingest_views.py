@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cxmetrics.api import schema
+from cxmetrics.api import ingest_docs, schema
 from cxmetrics.api.parsers import (
     CSV,
     JSON,
@@ -166,7 +166,7 @@ def _vendor_schema(name: str, summary: str, example: Any, media: str = JSON) -> 
             OpenApiExample(f"{name} payload", value=example, request_only=True),
             OpenApiExample(
                 "Counted",
-                value={"accepted": 1, "duplicates": 0, "rejected": [], "updated": 0, "skipped": 0},
+                value=ingest_docs.ADAPTER_COUNTED,
                 response_only=True,
                 status_codes=["201"],
             ),
@@ -179,20 +179,7 @@ def _vendor_schema(name: str, summary: str, example: Any, media: str = JSON) -> 
 @_vendor_schema(
     "delighted",
     "Delighted survey_response webhook",
-    {
-        "event_type": "survey_response.created",
-        "event_id": "b8d057c5",
-        "event_data": {
-            "id": "5435",
-            "person": {"id": "5975"},
-            "survey_type": "nps",
-            "score": 9,
-            "comment": None,
-            "created_at": 1732186844,
-            "updated_at": 1732186844,
-            "tags": [],
-        },
-    },
+    ingest_docs.DELIGHTED_PAYLOAD,
 )
 class DelightedIngestView(VendorIngestView):
     adapter_name = "delighted"
@@ -201,18 +188,7 @@ class DelightedIngestView(VendorIngestView):
 @_vendor_schema(
     "zendesk",
     "Zendesk satisfaction ratings",
-    {
-        "satisfaction_rating": {
-            "id": 35436,
-            "assignee_id": 135,
-            "group_id": 44,
-            "requester_id": 7881,
-            "ticket_id": 208,
-            "score": "good",
-            "comment": "Awesome support!",
-            "created_at": "2011-07-20T22:55:29Z",
-        }
-    },
+    ingest_docs.ZENDESK_PAYLOAD,
 )
 class ZendeskIngestView(VendorIngestView):
     adapter_name = "zendesk"
@@ -221,20 +197,7 @@ class ZendeskIngestView(VendorIngestView):
 @_vendor_schema(
     "typeform",
     "Typeform form_response webhook",
-    {
-        "event_id": "LtWXD3crgy",
-        "event_type": "form_response",
-        "form_response": {
-            "form_id": "lT4Z3j",
-            "token": "a3a12ec67a1365927098a606107fac15",
-            "submitted_at": "2018-01-18T18:17:02Z",
-            "hidden": {"user_id": "abc123456"},
-            "answers": [
-                {"type": "number", "number": 9, "field": {"id": "NRsx", "ref": "nps_score"}},
-                {"type": "text", "text": "Fast delivery", "field": {"id": "DlX", "ref": "comment"}},
-            ],
-        },
-    },
+    ingest_docs.TYPEFORM_PAYLOAD,
 )
 class TypeformIngestView(VendorIngestView):
     adapter_name = "typeform"
@@ -243,13 +206,7 @@ class TypeformIngestView(VendorIngestView):
 @_vendor_schema(
     "qualtrics",
     "Qualtrics CSV response export",
-    "StartDate,EndDate,Status,Finished,RecordedDate,ResponseId,ExternalReference,"
-    "DistributionChannel,Q1,Q1_NPS_GROUP,Q2_TEXT\n"
-    "Start Date,End Date,Response Type,Finished,Recorded Date,Response ID,External Data "
-    "Reference,Distribution Channel,How likely are you to recommend us?,Group,Why?\n"
-    '"{""ImportId"":""startDate"",""timeZone"":""UTC""}",...\n'
-    "2023-03-31 15:31:53,2023-03-31 15:35:21,IP Address,True,2023-03-31 15:35:23,"
-    "R_6VfRz3g8gHFfZwl,0031R00002moFpqQAE,email,8,2,next day delivery\n",
+    ingest_docs.QUALTRICS_EXPORT,
     media=CSV,
 )
 class QualtricsIngestView(VendorIngestView):

@@ -95,27 +95,6 @@ def _stream(request: Any) -> Any:
     return request.stream
 
 
-def read_body(request: Any, *, limit: int) -> bytes:
-    """The whole body, at most `limit` bytes (IngestTooLarge beyond)."""
-    declared = request.META.get("CONTENT_LENGTH") or ""
-    if declared.isdigit() and int(declared) > limit:
-        raise IngestTooLarge(f"the body is {int(declared)} bytes; the limit is {limit}")
-    stream = _stream(request)
-    if stream is None:
-        return b""
-    parts: list[bytes] = []
-    size = 0
-    while True:
-        part = stream.read(CHUNK_BYTES)
-        if not part:
-            break
-        size += len(part)
-        if size > limit:
-            raise IngestTooLarge(f"the body is over the limit of {limit} bytes")
-        parts.append(part)
-    return b"".join(parts)
-
-
 def iter_body(request: Any, *, limit: int) -> Iterator[bytes]:
     """The body in chunks of up to 1 MiB, at most `limit` bytes (IngestTooLarge beyond)."""
     declared = request.META.get("CONTENT_LENGTH") or ""
@@ -133,3 +112,8 @@ def iter_body(request: Any, *, limit: int) -> Iterator[bytes]:
         if size > limit:
             raise IngestTooLarge(f"the body is over the limit of {limit} bytes")
         yield part
+
+
+def read_body(request: Any, *, limit: int) -> bytes:
+    """The whole body, at most `limit` bytes (IngestTooLarge beyond): `iter_body` joined."""
+    return b"".join(iter_body(request, limit=limit))

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cxmetrics.api import schema
-from cxmetrics.api.goals_serializers import JSONCharField
+from cxmetrics.api.goals.serializers import JSONCharField
 from cxmetrics.api.ingest_views import CxAPIView
 from cxmetrics.api.permissions import is_api_key
 from cxmetrics.roles import is_admin

@@ -15,8 +15,9 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from cxmetrics.api.goals_serializers import MAX_ID, USERNAME_PATTERN, IncentivePlanSerializer
-from cxmetrics.api.serializers import ErrorSerializer, IngestAnswerSerializer, allowed_values
+from cxmetrics.api.goals.serializers import MAX_ID, USERNAME_PATTERN, IncentivePlanSerializer
+from cxmetrics.api.responses.serializers import ErrorSerializer, IngestAnswerSerializer
+from cxmetrics.selectors.scope import allowed_values
 
 # A schema node {"x-cx-enum": "channel"} becomes {"enum": [the channel slugs]} each time the
 # schema is generated, so the documented values are the ones the validators accept today.
@@ -35,165 +36,6 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "description": "Integrators: `Api-Key <key>` (one key writes for one source).",
         }
 
-
-ITEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["external_id", "metric", "score", "occurred_at"],
-    # null is taken as absent for the optional fields (cxmetrics.ingest.validate).
-    "additionalProperties": False,
-    "properties": {
-        "external_id": {
-            # A non-blank string of at most 255 characters, or an integer (stored as text).
-            "anyOf": [
-                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
-                {"type": "integer"},
-            ],
-            "description": "Your id for this response; the same id is never stored twice.",
-        },
-        "metric": {"type": "string", "enum": ["nps", "csat", "ces", "sentiment"]},
-        "score": {
-            "type": "number",
-            "description": "NPS 0-10, CSAT 1-5, CES 1-7 (whole numbers); sentiment -1..1.",
-        },
-        "channel": {
-            "type": "string",
-            "nullable": True,
-            LIVE_ENUM: "channel",
-            "description": "Channel slug (default: the source's).",
-        },
-        "department": {
-            "type": "string",
-            "nullable": True,
-            LIVE_ENUM: "department",
-            "description": "Department slug (default: the source's).",
-        },
-        "occurred_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "ISO 8601 with a UTC offset; not more than 5 minutes ahead.",
-        },
-        "handled_by": {
-            "type": "string",
-            "nullable": True,
-            "enum": ["ai", "human", "ai_to_human", "unknown", None],
-            "default": "unknown",
-        },
-        "comment": {
-            "type": "string",
-            "nullable": True,
-            "maxLength": settings.CX_COMMENT_MAX_CHARS,
-            "description": "Free text; redacted. A longer comment refuses the item "
-            "(CX_COMMENT_MAX_CHARS).",
-        },
-        "customer_id": {
-            "anyOf": [{"type": "string", "nullable": True}, {"type": "integer"}],
-            "description": "Stored only as a keyed hash (HMAC-SHA256).",
-        },
-        "agent_ref": {
-            "type": "string",
-            "nullable": True,
-            "maxLength": 100,
-            "description": "Agent or bot id.",
-        },
-        "attributes": {"type": "object", "nullable": True, "additionalProperties": True},
-    },
-}
-
-CANONICAL_REQUEST: dict[str, Any] = {
-    "application/json": {
-        "oneOf": [
-            ITEM_SCHEMA,
-            {"type": "array", "items": ITEM_SCHEMA, "minItems": 1, "maxItems": 10_000},
-        ]
-    },
-    "application/x-ndjson": {
-        "type": "string",
-        "minLength": 1,
-        "description": "One JSON item per line (at most 10,000 lines).",
-    },
-    "text/csv": {
-        "type": "string",
-        "minLength": 1,
-        "description": "Header row of field names, then one item per row; streamed, any size. "
-        "`attributes` is a JSON object in one cell.",
-    },
-}
-
-EXAMPLE_ITEM = {
-    "external_id": "ticket-4711-csat",
-    "metric": "csat",
-    "score": 5,
-    "channel": "chat",
-    "department": "support",
-    "occurred_at": "2025-05-01T14:30:00+02:00",
-    "handled_by": "ai_to_human",
-    "comment": "Quick and friendly, thanks!",
-    "customer_id": "cust-981",
-    "attributes": {"plan": "pro"},
-}
-
-CANONICAL_EXAMPLES = [
-    OpenApiExample("One response", value=EXAMPLE_ITEM, request_only=True),
-    OpenApiExample(
-        "A batch",
-        value=[
-            EXAMPLE_ITEM,
-            {
-                "external_id": "survey-88-nps",
-                "metric": "nps",
-                "score": 9,
-                "channel": "web",
-                "occurred_at": "2025-05-01T09:12:00Z",
-            },
-        ],
-        request_only=True,
-    ),
-    OpenApiExample(
-        "All stored",
-        value={"accepted": 2, "duplicates": 0, "rejected": []},
-        response_only=True,
-        status_codes=["201"],
-    ),
-    OpenApiExample(
-        "Some rejected",
-        value={
-            "accepted": 1,
-            "duplicates": 0,
-            "rejected": [
-                {
-                    "index": 1,
-                    "external_id": "survey-88-nps",
-                    "errors": {
-                        "channel": [
-                            "unknown channel 'webb'; allowed: app, chat, email, phone, "
-                            "social, store, web"
-                        ]
-                    },
-                }
-            ],
-        },
-        response_only=True,
-        status_codes=["200"],
-    ),
-    OpenApiExample(
-        "Nothing readable",
-        value={"detail": "invalid JSON: unexpected end of data", "line": 1, "column": 42},
-        response_only=True,
-        status_codes=["400"],
-    ),
-    OpenApiExample(
-        "Too many items",
-        value={"detail": "10001 items in one batch; the limit is 10000"},
-        response_only=True,
-        status_codes=["413"],
-    ),
-    OpenApiExample(
-        "Unknown content type",
-        value={"detail": 'Unsupported media type "text/plain" in request.'},
-        response_only=True,
-        status_codes=["415"],
-    ),
-]
 
 ANSWER_OR_ERROR = {
     "anyOf": [
@@ -253,7 +95,7 @@ def _comment_limit() -> int | None:
 class CommaListExtension(OpenApiSerializerFieldExtension):
     """A CommaList query field is an array of its dimension's values, written `a,b`."""
 
-    target_class = "cxmetrics.api.serializers.CommaList"
+    target_class = "cxmetrics.api.responses.serializers.CommaList"
 
     def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
         return {"type": "array", "items": {"type": "string", LIVE_ENUM: self.target.dimension}}
@@ -262,7 +104,7 @@ class CommaListExtension(OpenApiSerializerFieldExtension):
 class SlugChoiceExtension(OpenApiSerializerFieldExtension):
     """Department and channel references in goal bodies: one of today's slugs."""
 
-    target_class = "cxmetrics.api.goals_serializers.SafeSlugRelatedField"
+    target_class = "cxmetrics.api.goals.serializers.SafeSlugRelatedField"
 
     def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
         model = self.target.queryset.model._meta.model_name
@@ -274,7 +116,7 @@ class SlugChoiceExtension(OpenApiSerializerFieldExtension):
 class ManyReferencesExtension(OpenApiSerializerFieldExtension):
     """A list of references; `allow_empty=False` is `minItems: 1`."""
 
-    target_class = "cxmetrics.api.goals_serializers.JSONManyRelatedField"
+    target_class = "cxmetrics.api.goals.serializers.JSONManyRelatedField"
 
     def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
         items = auto_schema._map_serializer_field(self.target.child_relation, direction)
@@ -287,7 +129,7 @@ class ManyReferencesExtension(OpenApiSerializerFieldExtension):
 class GoalIdExtension(OpenApiSerializerFieldExtension):
     """A goal id, in the range SafePrimaryKeyRelatedField accepts."""
 
-    target_class = "cxmetrics.api.goals_serializers.SafePrimaryKeyRelatedField"
+    target_class = "cxmetrics.api.goals.serializers.SafePrimaryKeyRelatedField"
 
     def map_serializer_field(self, auto_schema, direction):  # type: ignore[no-untyped-def]
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -332,7 +174,7 @@ def postprocess_truth(result, generator, request, public):  # type: ignore[no-un
                 path[method]["requestBody"]["required"] = True
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.startswith("Patched") and component.get("type") == "object":
-            # An empty PATCH changes nothing: 400 (cxmetrics.api.goals_serializers).
+            # An empty PATCH changes nothing: 400 (cxmetrics.api.goals.serializers).
             component["minProperties"] = 1
     # drf-spectacular leaves out a nested list's length limits.
     components = IncentivePlanSerializer().fields["components"]

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from cxmetrics.api import ingest_views, privacy, tokens, views
+from cxmetrics.api import ingest_views, privacy, tokens
+from cxmetrics.api.responses import views
 
 urlpatterns = [
     path("responses", views.ResponsesView.as_view(), name="api-responses"),

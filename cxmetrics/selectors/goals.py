@@ -35,14 +35,17 @@ from cxmetrics.selectors.summary import SummaryFilters, metric_summary
 
 __all__ = [
     "alignment",
+    "filtered_goals",
     "goal_history",
     "goal_progress",
     "goals_overview",
     "goals_queryset",
     "late_data",
     "plan_attainment",
+    "plans_list",
     "plans_overview",
     "plans_queryset",
+    "progress_from_figure",
 ]
 
 
@@ -63,6 +66,13 @@ def plans_queryset() -> QuerySet[IncentivePlan]:
             ),
         )
     )
+
+
+def plans_list(*, department: str | None = None) -> QuerySet[IncentivePlan]:
+    """The plans the API lists, of one department (by slug) or all; prefetched as
+    plans_queryset, so listing any number costs the same 6 queries."""
+    plans = plans_queryset()
+    return plans.filter(department__slug=department) if department else plans
 
 
 def _scope(goal: Goal) -> dict[str, list[str]]:
@@ -108,6 +118,12 @@ def goal_progress(*, goal: Goal, as_of: date) -> dict[str, Any]:
     """
     window_end = min(as_of, goal.end)
     figure = _figure(goal, goal.start, window_end) if as_of >= goal.start else None
+    return progress_from_figure(goal, as_of, figure)
+
+
+def progress_from_figure(goal: Goal, as_of: date, figure: dict[str, Any] | None) -> dict[str, Any]:
+    """`goal_progress` from the goal's measured figure over its window (None: no data)."""
+    window_end = min(as_of, goal.end)
     value, n, low, high = _value_n_interval(figure)
     expected = incentives.expected_value(
         baseline=goal.baseline, target=goal.target, start=goal.start, end=goal.end, as_of=as_of
@@ -169,6 +185,15 @@ def goals_overview(
     """
     if user is not None and not can_read_figures(user):
         return []
+    goals = filtered_goals(as_of=as_of, metric=metric, department=department, active=active)
+    return [goal_progress(goal=goal, as_of=as_of) for goal in goals]
+
+
+def filtered_goals(
+    *, as_of: date, metric: str | None, department: str | None, active: bool | None
+) -> QuerySet[Goal]:
+    """Goals (prefetched as goals_queryset) of one metric, with a participating department
+    (slug), and active or not on ``as_of``; None means any."""
     goals = goals_queryset()
     if metric:
         goals = goals.filter(metric=metric)
@@ -177,7 +202,7 @@ def goals_overview(
     if active is not None:
         current = Q(start__lte=as_of, end__gte=as_of)
         goals = goals.filter(current) if active else goals.exclude(current)
-    return [goal_progress(goal=goal, as_of=as_of) for goal in goals]
+    return goals
 
 
 def goal_history(*, goal: Goal) -> list[dict[str, Any]]:

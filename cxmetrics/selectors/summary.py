@@ -9,7 +9,7 @@ columns, how SQL sums them, how counts become a score) are `cxmetrics.selectors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -196,21 +196,3 @@ def compare_counts(
         b[f"{prefix}total"] or 0.0,
         b[f"{prefix}total_sq"] or 0.0,
     )
-
-
-def distinct_values(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(item for item in items if item))
-
-
-def parse_list(raw: str | None, allowed: Sequence[str] | None = None) -> tuple[str, ...]:
-    """A comma list from a query string, stripped and de-duplicated."""
-    if not raw:
-        return ()
-    values = distinct_values(part.strip() for part in raw.split(","))
-    if allowed is not None:
-        unknown = [value for value in values if value not in allowed]
-        if unknown:
-            raise ValueError(
-                f"unknown value(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}"
-            )
-    return values

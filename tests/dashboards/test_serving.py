@@ -119,7 +119,8 @@ def test_dash_callbacks_are_csrf_checked_by_django(executive):
 
 def test_a_bad_query_string_shows_field_messages(executive):
     layout = str(overview.PAGE.layout(start="someday", channel="fax"))
-    assert "not a date" in layout and "Unknown channel: fax" in layout
+    assert "Date has wrong format. Use one of these formats instead: YYYY-MM-DD." in layout
+    assert "unknown channel fax; allowed: " in layout
 
 
 def test_with_no_responses_the_page_says_how_to_send_some(org):

@@ -21,12 +21,14 @@ from django.utils import timezone
 from cxmetrics.ingest.validate import EARLIEST_DAY
 from cxmetrics.localtime import local_day
 from cxmetrics.models import Channel, DailyRollup, Department, HandledBy, Metric
+from cxmetrics.selectors import scope
 from cxmetrics.selectors.summary import SummaryFilters
 
 DEFAULT_DAYS = 90
 GRAINS = ("day", "week", "month")
 SENTIMENTS = ("negative", "neutral", "positive")
 LIST_KEYS = ("channel", "department", "handled_by")
+SCOPE_KEYS = ("start", "end", *LIST_KEYS)  # the dashboards have no source filter
 DATE_KEYS = ("start", "end", "as_of")
 CHOICE_KEYS = {"metric": tuple(Metric.values), "grain": GRAINS, "sentiment": SENTIMENTS}
 LATEST_YEARS_AHEAD = 10
@@ -74,17 +76,10 @@ def day_window() -> tuple[date, date]:
 
 
 def parse_day(raw: Any) -> date:
-    """An ISO date (YYYY-MM-DD) inside `day_window`; ValueError with a message otherwise."""
+    """An ISO date inside `day_window`; ValueError with the scope parser's message otherwise."""
     if not isinstance(raw, str):
         raise ValueError("must be a date (YYYY-MM-DD).")
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"'{raw[:40]}' is not a date (YYYY-MM-DD).") from None
-    first, last = day_window()
-    if not first <= day <= last:
-        raise ValueError(f"{day.isoformat()} is outside {first.isoformat()} to {last.isoformat()}.")
-    return day
+    return scope.parse_day(raw, window=day_window())
 
 
 def filter_value_errors(values: Mapping[str, Any]) -> dict[str, str]:
@@ -148,6 +143,17 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(item).strip() for item in value if str(item).strip()))
 
 
+def _last(value: Any) -> Any:
+    return value[-1] if isinstance(value, list) and value else value
+
+
+def _comma_string(value: Any) -> str | None:
+    """A list of slugs (a multi-select) as the comma string a query string carries."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return None if value is None else str(value)
+
+
 def filter_options() -> dict[str, list[dict[str, str]]]:
     """Dropdown options: channels, departments, handled_by, metrics, grains, sentiments."""
     return {
@@ -180,43 +186,38 @@ def parse_dashboard_query(
     """Validate a dashboard query string; each bad field gets a message and its default.
 
     `defaults` overrides the default metric, grain or sentiment (e.g. metric None: all).
-    Two queries (channel and department slugs). `params` values may be strings or lists.
+    The period and the lists are read by the scope parser the API uses (the same message for
+    the same mistake); one query per slug list given. `params` values may be strings or lists.
     """
     chosen_defaults = {"metric": Metric.NPS.value, "grain": "week", "sentiment": None}
     chosen_defaults.update(defaults or {})
-    errors: dict[str, str] = {}
     default_start, default_end = default_period(as_of=as_of)
+    given: dict[str, Any] = {key: _last(params.get(key)) for key in ("start", "end", "as_of")}
+    given.update({key: _comma_string(params.get(key)) for key in LIST_KEYS})
+    parsed = scope.parse_scope(given, keys=SCOPE_KEYS, window=day_window())
     values: dict[str, Any] = {}
-    for key, default in (("start", default_start), ("end", default_end), ("as_of", today())):
-        raw = params.get(key)
-        if isinstance(raw, list):
-            raw = raw[-1]
-        if raw is None:
-            values[key] = default
-        elif raw == "":
-            # An explicitly open end: all time on that side (as_of cannot be open).
-            values[key] = default if key == "as_of" else None
+    for key, default_day in (("start", default_start), ("end", default_end)):
+        # Absent: the default period; blank: open on that side; refused: the default.
+        given_day = given[key]
+        if given_day is None:
+            values[key] = default_day
+        elif given_day == "":
+            values[key] = None
         else:
-            try:
-                values[key] = parse_day(str(raw))
-            except ValueError as error:
-                errors[key] = str(error)
-                values[key] = default
-    if values["start"] and values["end"] and values["end"] < values["start"]:
-        errors["end"] = "The end date is before the start date."
-        values["start"], values["end"] = default_start, default_end
-
-    allowed = {
-        "channel": set(Channel.objects.values_list("slug", flat=True)),
-        "department": set(Department.objects.values_list("slug", flat=True)),
-        "handled_by": set(HandledBy.values),
+            values[key] = getattr(parsed.filters, key) or default_day
+    errors: dict[str, str] = {
+        key: parsed.errors[key] for key in ("start", "end") if key in parsed.errors
     }
+    values["as_of"] = today()
+    if given["as_of"]:  # as_of cannot be open: blank is today
+        try:
+            values["as_of"] = parse_day(given["as_of"])
+        except ValueError as error:
+            errors["as_of"] = str(error)
     for key in LIST_KEYS:
-        chosen = _as_tuple(params.get(key))
-        unknown = [value for value in chosen if value not in allowed[key]]
-        if unknown:
-            errors[key] = f"Unknown {key.replace('_', ' ')}: {', '.join(unknown)}."
-        values[key] = [value for value in chosen if value in allowed[key]]
+        if key in parsed.errors:
+            errors[key] = parsed.errors[key]
+        values[key] = list(getattr(parsed.filters, scope.FILTER_FIELDS[key]))
 
     for key, choices in CHOICE_KEYS.items():
         default = chosen_defaults[key]

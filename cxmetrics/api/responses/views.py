@@ -15,14 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from cxmetrics.api import schema
-from cxmetrics.api import serializers as s
+from cxmetrics.api import ingest_docs, schema
 from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
 from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser
 from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
+from cxmetrics.api.responses import examples
+from cxmetrics.api.responses import serializers as s
 from cxmetrics.csvsafe import csv_text
-from cxmetrics.models import Channel, Department, Source
 from cxmetrics.selectors import compare_groups, metric_summary
+from cxmetrics.selectors.reference import channels_list, departments_list, sources_list
 from cxmetrics.selectors.responses import ROW_FIELDS, response_page, response_rows
 
 READ_ERRORS = {
@@ -31,6 +32,13 @@ READ_ERRORS = {
     403: schema.DENIED,
     429: schema.THROTTLED,
 }
+
+
+def _valid(query_class: type[s.FilterQuery], request: Request) -> Any:
+    """The query string, validated by `query_class` (a 400 with field messages if not)."""
+    query = query_class(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return query
 
 
 class ResponsesView(CxAPIView):
@@ -61,30 +69,7 @@ class ResponsesView(CxAPIView):
         examples=[
             OpenApiExample(
                 "A page",
-                value={
-                    "next": "http://127.0.0.1:8000/api/v1/responses?cursor=43&page_size=1",
-                    "previous": None,
-                    "results": [
-                        {
-                            "id": 43,
-                            "source": "integrations",
-                            "external_id": "ticket-4711-csat",
-                            "metric": "csat",
-                            "score": 5.0,
-                            "channel": "chat",
-                            "department": "support",
-                            "occurred_at": "2025-05-01T12:30:00Z",
-                            "day": "2025-05-01",
-                            "received_at": "2025-05-01T12:31:02Z",
-                            "handled_by": "ai_to_human",
-                            "agent_ref": "",
-                            "customer_ref": "5f1c…",
-                            "comment": "Quick and friendly, thanks!",
-                            "sentiment": 0.7351,
-                            "attributes": {"plan": "pro"},
-                        }
-                    ],
-                },
+                value=examples.RESPONSE_PAGE,
                 response_only=True,
                 status_codes=["200"],
             )
@@ -92,8 +77,7 @@ class ResponsesView(CxAPIView):
         tags=["responses"],
     )
     def get(self, request: Request) -> Any:
-        query = s.ResponseListQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = _valid(s.ResponseListQuery, request)
         filters = query.filters()
         metrics = query.validated_data.get("metric") or ()
         if request.accepted_renderer.format == "csv":
@@ -125,9 +109,9 @@ class ResponsesView(CxAPIView):
         "a duplicate and not stored again. 201: nothing rejected; 200: some rejected; 400: "
         "all rejected or unreadable (with the line for NDJSON and CSV); 413: over the size or "
         "item limits; 415: unknown content type.",
-        request=schema.CANONICAL_REQUEST,
+        request=ingest_docs.CANONICAL_REQUEST,
         responses=schema.ingest_responses(),
-        examples=schema.CANONICAL_EXAMPLES,
+        examples=ingest_docs.CANONICAL_EXAMPLES,
         tags=["responses"],
     )
     def post(self, request: Request) -> Response:
@@ -150,36 +134,11 @@ class SummaryView(CxAPIView):
         "scales: NPS -100..100, CSAT 0..100 %, CES 1..7, sentiment -1..1.",
         parameters=[s.SummaryQuery],
         responses={200: s.SummarySerializer, **READ_ERRORS},
-        examples=[
-            OpenApiExample(
-                "NPS by channel",
-                value={
-                    "metric": "nps",
-                    "start": "2025-04-01",
-                    "end": "2025-04-30",
-                    "groups": [
-                        {
-                            "key": "chat",
-                            "label": "Chat",
-                            "n": 412,
-                            "score": 31.55,
-                            "promoters": 210,
-                            "passives": 112,
-                            "detractors": 90,
-                            "moe95": 7.9,
-                            "ci95": [23.65, 39.45],
-                            "low_sample": False,
-                        }
-                    ],
-                },
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("NPS by channel", value=examples.SUMMARY, response_only=True)],
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = s.SummaryQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = _valid(s.SummaryQuery, request)
         data = query.validated_data
         groups = metric_summary(
             metric=data["metric"], group_by=data.get("group_by"), filters=query.filters()
@@ -210,46 +169,12 @@ class CompareView(CxAPIView):
         parameters=[s.CompareQuery],
         responses={200: s.CompareSerializer, **READ_ERRORS},
         examples=[
-            OpenApiExample(
-                "AI versus human chat",
-                value={
-                    "metric": "csat",
-                    "by": "handled_by",
-                    "a": {
-                        "key": "ai",
-                        "label": "AI",
-                        "n": 800,
-                        "score": 71.2,
-                        "satisfied": 570,
-                        "ci95": [67.98, 74.22],
-                        "low_sample": False,
-                    },
-                    "b": {
-                        "key": "human",
-                        "label": "Human",
-                        "n": 640,
-                        "score": 82.5,
-                        "satisfied": 528,
-                        "ci95": [79.37, 85.26],
-                        "low_sample": False,
-                    },
-                    "difference": -11.3,
-                    "test": "two_proportion_z",
-                    "statistic": -5.0,
-                    "z": -5.0,
-                    "df": None,
-                    "p": 5.7e-07,
-                    "significant": True,
-                    "reason": None,
-                },
-                response_only=True,
-            )
+            OpenApiExample("AI versus human chat", value=examples.COMPARISON, response_only=True)
         ],
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = s.CompareQuery(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
+        query = _valid(s.CompareQuery, request)
         data = query.validated_data
         return Response(
             compare_groups(
@@ -280,52 +205,22 @@ def _listing(name: str, serializer: Any, example: list[dict[str, Any]]) -> Any:
 class DepartmentsView(CxAPIView):
     permission_classes = [CanReadFigures]
 
-    @_listing("departments", s.SlugNameSerializer, [{"slug": "support", "name": "Support"}])
+    @_listing("departments", s.SlugNameSerializer, examples.DEPARTMENTS)
     def get(self, request: Request) -> Response:
-        return Response(list(Department.objects.order_by("name").values("slug", "name")))
+        return Response(departments_list())
 
 
 class ChannelsView(CxAPIView):
     permission_classes = [CanReadFigures]
 
-    @_listing("channels", s.SlugNameSerializer, [{"slug": "chat", "name": "Chat"}])
+    @_listing("channels", s.SlugNameSerializer, examples.CHANNELS)
     def get(self, request: Request) -> Response:
-        return Response(list(Channel.objects.order_by("name").values("slug", "name")))
+        return Response(channels_list())
 
 
 class SourcesView(CxAPIView):
     permission_classes = [CanReadFigures]
 
-    @_listing(
-        "sources",
-        s.SourceSerializer,
-        [
-            {
-                "slug": "zendesk",
-                "name": "Zendesk support",
-                "kind": "zendesk",
-                "channels": ["chat", "email", "phone"],
-                "default_channel": "chat",
-                "default_department": "support",
-                "is_demo": False,
-            }
-        ],
-    )
+    @_listing("sources", s.SourceSerializer, examples.SOURCES)
     def get(self, request: Request) -> Response:
-        sources = Source.objects.order_by("name").select_related(
-            "default_channel", "default_department"
-        )
-        return Response(
-            [
-                {
-                    "slug": source.slug,
-                    "name": source.name,
-                    "kind": source.kind,
-                    "channels": sorted(channel.slug for channel in source.channels.all()),
-                    "default_channel": getattr(source.default_channel, "slug", None),
-                    "default_department": getattr(source.default_department, "slug", None),
-                    "is_demo": source.is_demo,
-                }
-                for source in sources.prefetch_related("channels")
-            ]
-        )
+        return Response(sources_list())

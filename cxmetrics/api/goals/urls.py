@@ -3,7 +3,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from cxmetrics.api.goals import AlignmentView, AuditView, GoalViewSet, IncentivePlanViewSet
+from cxmetrics.api.goals.goals import GoalViewSet
+from cxmetrics.api.goals.plans import IncentivePlanViewSet
+from cxmetrics.api.goals.reports import AlignmentView, AuditView
 
 router = SimpleRouter(trailing_slash=False)
 router.register("goals", GoalViewSet, basename="goal")

@@ -4,43 +4,31 @@ cxmetrics.ingest.validate (a serializer per item would be far too slow for bulk 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rest_framework import serializers
 
 from cxmetrics import metrics
-from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
-from cxmetrics.selectors import GROUP_BY_CHOICES, SummaryFilters
+from cxmetrics.models import Metric
+from cxmetrics.selectors import GROUP_BY_CHOICES, SummaryFilters, scope
+from cxmetrics.selectors.scope import DIMENSIONS, allowed_values
 
-DIMENSIONS = ("channel", "department", "handled_by", "source")
 MAX_ROW_ID = 2**63 - 1  # a BigAutoField
 
 
-def allowed_values(dimension: str) -> list[str]:
-    """The values a filter or group of `dimension` may take, sorted (slugs from the database;
-    handled_by and metric from their choices). The OpenAPI schema lists the same values."""
-    if dimension == "channel":
-        values = Channel.objects.values_list("slug", flat=True)
-    elif dimension == "department":
-        values = Department.objects.values_list("slug", flat=True)
-    elif dimension == "source":
-        values = Source.objects.values_list("slug", flat=True)
-    elif dimension == "metric":
-        values = Metric.values
-    else:
-        values = HandledBy.values
-    return sorted(values)
+def _field_error(error: ValueError) -> serializers.ValidationError:
+    return serializers.ValidationError(str(error))
 
 
-def _comma_list(raw: str, dimension: str) -> tuple[str, ...]:
-    values = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
-    allowed = allowed_values(dimension)
-    unknown = [value for value in values if value not in allowed]
-    if unknown:
-        raise serializers.ValidationError(
-            f"unknown {dimension} {', '.join(unknown)}; allowed: {', '.join(allowed)}"
-        )
-    return values
+class ScopeDate(serializers.DateField):
+    """An inclusive day read by the shared scope rule (`scope.parse_day`)."""
+
+    def to_internal_value(self, value: Any) -> date:
+        try:
+            return scope.parse_day(value)
+        except ValueError as error:
+            raise _field_error(error) from None
 
 
 class CommaList(serializers.CharField):
@@ -52,27 +40,29 @@ class CommaList(serializers.CharField):
         super().__init__(required=False, allow_blank=True, **kwargs)
 
     def to_internal_value(self, data: Any) -> tuple[str, ...]:
-        return _comma_list(super().to_internal_value(data), self.dimension)
+        try:
+            return scope.parse_values(super().to_internal_value(data), self.dimension)
+        except ValueError as error:
+            raise _field_error(error) from None
 
 
 class FilterQuery(serializers.Serializer):
     """Filters shared by the summary, the comparison and the listing."""
 
-    start = serializers.DateField(
+    start = ScopeDate(
         required=False, help_text="First day, inclusive (YYYY-MM-DD, organisation's time zone)."
     )
-    end = serializers.DateField(
-        required=False, help_text="Last day, inclusive (YYYY-MM-DD); not before start."
-    )
+    end = ScopeDate(required=False, help_text="Last day, inclusive (YYYY-MM-DD); not before start.")
     channel = CommaList(dimension="channel", help_text="Channel slugs, comma separated.")
     department = CommaList(dimension="department", help_text="Department slugs, comma separated.")
     handled_by = CommaList(dimension="handled_by", help_text="handled_by values, comma separated.")
     source = CommaList(dimension="source", help_text="Source slugs, comma separated.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and start > end:
-            raise serializers.ValidationError({"end": ["end must be on or after start"]})
+        try:
+            scope.check_period(attrs.get("start"), attrs.get("end"))
+        except ValueError as error:
+            raise serializers.ValidationError({"end": [str(error)]}) from None
         return attrs
 
     def filters(self) -> SummaryFilters:

@@ -1,28 +1,35 @@
-"""OpenAPI documentation pieces for the goals endpoints: shared responses and examples."""
+"""Example requests and answers of the goals endpoints, shown in /api/docs/ (drf-spectacular
+`OpenApiExample` values; the views build the real answers)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse
+from typing import Any
 
-ERRORS = {
-    400: OpenApiResponse(
-        description="Invalid input: field-level messages. Rules the schema cannot state "
-        "(references to objects that exist, dates in order, weights summing to 100, a goal "
-        "inside the plan's period) are checked here too."
-    ),
-    401: OpenApiResponse(description="Not authenticated."),
-    403: OpenApiResponse(description="Your role may not do this."),
-    429: OpenApiResponse(description="Too many requests; see Retry-After."),
+GOAL_CREATE: dict[str, Any] = {
+    "name": "NPS >= 45 across all channels by Q4",
+    "metric": "nps",
+    "baseline": 30,
+    "target": 45,
+    "stretch": 55,
+    "start": "2026-09-01",
+    "end": "2026-12-31",
+    "departments": ["support", "product", "stores"],
 }
-# Writes with a body: JSON only (DEFAULT_PARSER_CLASSES); a PATCH must name a field.
-WRITE_ERRORS = {
-    **ERRORS,
-    415: OpenApiResponse(description="Not application/json."),
-}
-NOT_FOUND = {404: OpenApiResponse(description="No such object.")}
-CONFLICT = {409: OpenApiResponse(description="Refused in the object's state (closed plan...).")}
 
-PROGRESS_EXAMPLE = {
+GOAL_RAISE_TARGET = {"target": 48}
+
+PLAN_CREATE: dict[str, Any] = {
+    "name": "Support H2 incentive",
+    "department": "support",
+    "period_start": "2026-07-01",
+    "period_end": "2026-12-31",
+    "components": [
+        {"goal": 1, "weight": 60, "threshold": 20, "target": 40, "stretch": 60},
+        {"goal": 2, "weight": 40, "threshold": 70, "target": 80, "stretch": 90},
+    ],
+}
+
+PROGRESS = {
     "goal_id": 1,
     "name": "NPS >= 45 across all channels by Q4",
     "metric": "nps",
@@ -47,7 +54,7 @@ PROGRESS_EXAMPLE = {
     "department_names": ["Product", "Stores", "Support"],
     "scope": {"channels": [], "departments": [], "handled_by": []},
 }
-ATTAINMENT_EXAMPLE = {
+ATTAINMENT = {
     "plan_id": 3,
     "name": "Support H2 incentive",
     "department": "support",
@@ -92,7 +99,7 @@ ATTAINMENT_EXAMPLE = {
 }
 
 
-AUDIT_EXAMPLE = {
+AUDIT = {
     "count": 1,
     "results": [
         {
