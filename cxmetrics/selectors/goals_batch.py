@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
-from cxmetrics.models import DailyRollup, Goal, Metric
+from cxmetrics.models import DailyRollup, Goal
+from cxmetrics.selectors.counts import COUNT_FIELDS, as_counts, metric_q, score_from_counts
 from cxmetrics.selectors.goals import filtered_goals, progress_from_figure
-from cxmetrics.selectors.summary import COUNT_FIELDS, SENTIMENT_UNITS, figure_from_counts
 
 GOALS_PER_QUERY = 100
 """Goals measured per rollup query by `goals_progress`: each takes len(COUNT_FIELDS) result
@@ -34,9 +34,7 @@ def _figures(goals: Sequence[Goal], as_of: date) -> dict[int, dict[str, Any] | N
     is matched on ids, so the query needs no join."""
     sums: dict[str, Sum] = {}
     for goal in goals:
-        # As metric_summary reads: sentiment from every row, other metrics from their own.
-        rows = Q() if goal.metric == Metric.SENTIMENT else Q(metric=goal.metric)
-        rows &= Q(day__gte=goal.start, day__lte=min(as_of, goal.end))
+        rows = metric_q(goal.metric) & Q(day__gte=goal.start, day__lte=min(as_of, goal.end))
         if channels := [channel.pk for channel in goal.scope_channels.all()]:
             rows &= Q(channel_id__in=channels)
         if departments := [department.pk for department in goal.scope_departments.all()]:
@@ -47,11 +45,8 @@ def _figures(goals: Sequence[Goal], as_of: date) -> dict[int, dict[str, Any] | N
     totals = DailyRollup.objects.aggregate(**sums) if sums else {}
     figures: dict[int, dict[str, Any] | None] = {}
     for goal in goals:
-        counts = {key: totals[f"g{goal.pk}_{key}"] for key in COUNT_FIELDS}
-        # Sentiment sums are integers in SENTIMENT_UNITS, as metric_summary converts them.
-        counts["sentiment_total"] = int(counts["sentiment_total"] or 0) / SENTIMENT_UNITS
-        counts["sentiment_total_sq"] = int(counts["sentiment_total_sq"] or 0) / SENTIMENT_UNITS**2
-        figures[goal.pk] = figure_from_counts(goal.metric, counts)
+        counts = as_counts({key: totals[f"g{goal.pk}_{key}"] for key in COUNT_FIELDS})
+        figures[goal.pk] = score_from_counts(goal.metric, counts)
     return figures
 
 
