@@ -30,10 +30,9 @@ from django.db import connection
 from django.db.models import QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from cxmetrics.models import DailyRollup, Metric, NewRows, Response, RollupDelta
+from cxmetrics.models import BUCKET_FIELDS, DailyRollup, Metric, NewRows, Response, RollupDelta
 from cxmetrics.selectors.summary import _raw_sums
 
-BUCKET_FIELDS = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
 # The columns a response's `sentiment` feeds; the other sums never read it, so scoring a
 # comment (null -> score) changes exactly these.
 SENTIMENT_COLUMNS = ("sentiment_n", "sentiment_total", "sentiment_total_sq", "positive", "negative")

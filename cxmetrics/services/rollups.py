@@ -63,14 +63,8 @@ from typing import TypeVar
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from cxmetrics.models import DailyRollup, DirtyBucket, Response, RollupDelta
-from cxmetrics.services.rollup_deltas import (
-    BUCKET_FIELDS,
-    aggregates,
-    apply_deltas,
-    expand_new_rows,
-    insert_sql,
-)
+from cxmetrics.models import BUCKET_FIELDS, DailyRollup, DirtyBucket, Response, RollupDelta
+from cxmetrics.services.rollup_deltas import aggregates, apply_deltas, expand_new_rows, insert_sql
 
 # Arbitrary, fixed key of the advisory lock that orders rebuilds against refreshes.
 _ADVISORY_KEY = 0x63786D72  # "cxmr"
