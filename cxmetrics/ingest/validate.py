@@ -147,8 +147,8 @@ def validate_items(
     append = items.append
     for position, raw in enumerate(entries):
         if type(raw) is not dict:
-            external_id, errors = _not_an_object(raw)
-            _reject(rejected, offset + position, external_id, errors, lines, position)
+            sent_id, problems = _not_an_object(raw)
+            _reject(rejected, offset + position, sent_id, problems, lines, position)
             continue
         errors: dict[str, list[str]] = {}
         valid = _check_item(raw, errors, context, customer)

@@ -15,7 +15,7 @@ from .choices import SCORE_RANGES, HandledBy, Metric
 from .org import Channel, Department, Source
 
 
-def _score_rule(metric: str, low: int, high: int, whole: bool) -> Q:
+def _score_rule(metric: str, low: float, high: float, whole: bool) -> Q:
     rule = Q(metric=metric, score__gte=low, score__lte=high)
     # FLOOR of a double stays a double in SQL; ROUND would cast every row to numeric.
     return rule & Q(score=Floor("score")) if whole else rule
@@ -161,38 +161,41 @@ class AdditiveCounts(models.Model):
         abstract = True
 
 
-def _bucket_key(*, indexed: bool) -> type[models.Model]:
-    """An abstract model holding a rollup bucket's key; `indexed`: an index per foreign key.
+def _reference(model: type[models.Model], *, indexed: bool = True) -> models.ForeignKey:
+    return models.ForeignKey(model, on_delete=models.CASCADE, related_name="+", db_index=indexed)
 
-    The one definition of a bucket for `DailyRollup`, `RollupDelta` and `DirtyBucket` (the
-    deltas are append-only and never probed by key, so their foreign keys have no index).
-    """
 
-    def reference(model: type[models.Model]) -> models.ForeignKey:
-        return models.ForeignKey(
-            model, on_delete=models.CASCADE, related_name="+", db_index=indexed
-        )
+class BucketKey(models.Model):
+    """The key of a rollup bucket: the one definition `DailyRollup`, `RollupDelta` and
+    `DirtyBucket` inherit."""
+
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    channel = _reference(Channel)
+    department = _reference(Department)
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    source = _reference(Source)
 
     class Meta:
         abstract = True
 
-    fields = {
-        "day": models.DateField(),
-        "metric": models.CharField(max_length=10, choices=Metric.choices),
-        "channel": reference(Channel),
-        "department": reference(Department),
-        "handled_by": models.CharField(max_length=12, choices=HandledBy.choices),
-        "source": reference(Source),
-    }
-    name = "BucketKey" if indexed else "UnindexedBucketKey"
-    return type(name, (models.Model,), {"__module__": __name__, "Meta": Meta, **fields})
+
+class UnindexedBucketKey(BucketKey):
+    """`BucketKey` without an index per foreign key, for rows never probed by key (deltas)."""
+
+    channel = _reference(Channel, indexed=False)
+    department = _reference(Department, indexed=False)
+    source = _reference(Source, indexed=False)
+
+    class Meta:
+        abstract = True
 
 
-BucketKey = _bucket_key(indexed=True)
-UnindexedBucketKey = _bucket_key(indexed=False)
 # The bucket key's field names, in the order every bucket query groups, sorts and matches by
 # (unique constraints, `services.rollup_deltas`, `mark_dirty`).
 BUCKET_KEY: tuple[str, ...] = tuple(field.name for field in BucketKey._meta.local_fields)
+# The same key as attnames (`channel_id`, ...): the columns of raw SQL and `values()`.
+BUCKET_FIELDS: tuple[str, ...] = tuple(field.attname for field in BucketKey._meta.local_fields)
 
 
 class DailyRollup(AdditiveCounts, BucketKey):
@@ -213,10 +216,6 @@ class DailyRollup(AdditiveCounts, BucketKey):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.channel_id}/{self.department_id} n={self.n}"
-
-
-# The same key as attnames (`channel_id`, ...): the columns of raw SQL and `values()`.
-BUCKET_FIELDS: tuple[str, ...] = tuple(DailyRollup._meta.get_field(n).attname for n in BUCKET_KEY)
 
 
 class RollupDelta(AdditiveCounts, UnindexedBucketKey):

@@ -8,6 +8,7 @@ ingest does (`personal_data.stored_text`) and re-scores a comment that changed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -47,6 +48,11 @@ def _set_comment(row: Response, comment: str, *, previous: str) -> bool:
     if row.metric == Metric.SENTIMENT:
         row.sentiment = row.score
     return rescore
+
+
+def _as_item(response: Response) -> ResponseIn:
+    """`response` as an ingest item (every `ResponseIn` field is a `Response` attribute)."""
+    return ResponseIn(**{f.name: getattr(response, f.name) for f in fields(ResponseIn)})
 
 
 def _after_change(keys: set[tuple], rescore: Sequence[int]) -> None:
@@ -116,19 +122,7 @@ def edit_response(*, response: Response) -> None:
         if response.pk is not None:
             before = Response.objects.select_for_update().filter(pk=response.pk).first()
         keys = {bucket_of(before)} if before else set()
-        comment, agent_ref, attributes = stored_text(
-            ResponseIn(
-                external_id=response.external_id,
-                metric=response.metric,
-                score=response.score,
-                channel_id=response.channel_id,
-                department_id=response.department_id,
-                occurred_at=response.occurred_at,
-                agent_ref=response.agent_ref,
-                comment=response.comment,
-                attributes=response.attributes,
-            )
-        )
+        comment, agent_ref, attributes = stored_text(_as_item(response))
         response.agent_ref, response.attributes = agent_ref, attributes
         response.day = local_day(response.occurred_at)
         rescore = _set_comment(response, comment, previous=before.comment if before else "")

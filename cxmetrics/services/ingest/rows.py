@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import cast
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -24,7 +25,7 @@ __all__ = ["COLUMNS", "DATETIME_AT", "JSON_AT", "column_types", "response_row", 
 _FIELDS: tuple[models.Field, ...] = tuple(
     field for field in Response._meta.concrete_fields if not field.primary_key
 )
-COLUMNS: tuple[str, ...] = tuple(field.column for field in _FIELDS)
+COLUMNS: tuple[str, ...] = tuple(cast(str, field.column) for field in _FIELDS)
 # Positions in COLUMNS of the values raw SQL must adapt itself (the ORM would): datetimes,
 # JSON documents.
 DATETIME_AT = tuple(i for i, f in enumerate(_FIELDS) if isinstance(f, models.DateTimeField))
@@ -35,7 +36,7 @@ def column_types(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     """(column, SQL type) of the id and every COLUMNS, as `connection` declares them, e.g.
     ("external_id", "varchar(255)"); the id without its identity."""
     fields = (Response._meta.pk, *_FIELDS)
-    return [(field.column, field.db_type(connection)) for field in fields]  # type: ignore[union-attr]
+    return [(cast(str, f.column), str(f.db_type(connection))) for f in fields if f is not None]
 
 
 def type_name(sql_type: str) -> str:
