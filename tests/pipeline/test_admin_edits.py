@@ -203,3 +203,25 @@ def test_an_edited_comment_is_redacted_rescored_and_rolled_up_as_a_rebuild(
     refreshed = _rollups()
     rebuild_rollups()
     assert refreshed == _rollups() == [("nps", 2, 1, 1, 2, 2, 4160)]
+
+
+def test_the_change_form_stores_an_edited_comment_masked(
+    org, no_publish, response_admin, request_, admin_client
+):
+    # given a stored response and its change form as the browser would post it back
+    make_responses(scores=[9], channel="web", comment="fine")
+    row = Response.objects.get()
+    request_.user = make_user("boss", role="admin")
+    data = _posted(response_admin.get_form(request_, row)(instance=row))
+
+    # when an admin posts a comment with a phone number and an e-mail address
+    page = admin_client.post(
+        f"/admin/cxmetrics/response/{row.pk}/change/",
+        {**data, "comment": "call +44 20 7946 0958 or a.b@example.org"},
+    )
+
+    # then the change is saved masked, and its bucket is dirty
+    assert page.status_code == 302, page.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.comment == "call [phone] or [email]"
+    assert DirtyBucket.objects.count() == 1
