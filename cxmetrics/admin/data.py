@@ -1,5 +1,6 @@
-"""Sources, keys, responses and rollups in the admin. A response edited here goes through the same
-rules as ingest (comment limit, redaction) and marks its rollup buckets dirty."""
+"""Sources, keys, responses and rollups in the admin. A response edited, added or deleted here
+goes through the ingest services (`edit_response`, `delete_responses`): the comment limit,
+redaction, sentiment re-scoring and dirty rollup buckets, as for a vendor update."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from cxmetrics import models as m
 from cxmetrics.ingest.validate import comment_too_long
-from cxmetrics.localtime import local_day
-from cxmetrics.services.ingest import mark_dirty
+from cxmetrics.services.ingest import delete_responses, edit_response
 
 
 @admin.register(m.Department)
@@ -137,28 +136,15 @@ class ResponseAdmin(admin.ModelAdmin):
         start = obj.comment_start  # type: ignore[attr-defined]
         return start[:SHORT_COMMENT] + ("…" if len(start) > SHORT_COMMENT else "")
 
-    # Edits and deletes are not additive: they mark the touched rollup buckets (old and new)
-    # dirty in the same transaction, and the next refresh recomputes them from raw rows.
+    # The admin's writes are the ingest services' (see the module docstring), never a bare save.
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        with transaction.atomic():
-            keys = set(m.Response.objects.filter(pk=obj.pk).values_list(*_BUCKET))
-            obj.day = local_day(obj.occurred_at)  # the day follows a corrected occurred_at
-            super().save_model(request, obj, form, change)
-            keys.add(tuple(getattr(obj, field) for field in _BUCKET))
-            mark_dirty(keys)
+        edit_response(response=obj)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        with transaction.atomic():
-            mark_dirty({tuple(getattr(obj, field) for field in _BUCKET)})
-            super().delete_model(request, obj)
+        delete_responses(responses=m.Response.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
-        with transaction.atomic():
-            mark_dirty(set(queryset.values_list(*_BUCKET)))
-            super().delete_queryset(request, queryset)
-
-
-_BUCKET = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
+        delete_responses(responses=queryset)
 
 
 @admin.register(m.DailyRollup)

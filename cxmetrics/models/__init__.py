@@ -5,10 +5,20 @@ from .days import DayZone
 from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .privacy import REMOVED_COMMENT, PrivacyEvent
-from .responses import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
+from .responses import (
+    BUCKET_FIELDS,
+    BUCKET_KEY,
+    DailyRollup,
+    DirtyBucket,
+    NewRows,
+    Response,
+    RollupDelta,
+)
 from .workers import SkippedComment, TaskAttempt, WorkerHeartbeat
 
 __all__ = [
+    "BUCKET_FIELDS",
+    "BUCKET_KEY",
     "REMOVED_COMMENT",
     "SCORE_RANGES",
     "ApiKey",

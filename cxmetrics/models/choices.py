@@ -2,6 +2,10 @@
 
 from django.db import models
 
+from cxmetrics.scales import SCORE_RANGES
+
+__all__ = ["SCORE_RANGES", "HandledBy", "Metric", "Role", "SourceKind"]
+
 
 class Metric(models.TextChoices):
     NPS = "nps", "NPS"
@@ -33,12 +37,3 @@ class Role(models.TextChoices):
     TEAM_LEAD = "team_lead", "Team lead"
     INTEGRATOR = "integrator", "Integrator"
     ADMIN = "admin", "Admin"
-
-
-# Valid score range per metric, inclusive, and whether the score must be whole.
-SCORE_RANGES: dict[str, tuple[float, float, bool]] = {
-    Metric.NPS: (0, 10, True),
-    Metric.CSAT: (1, 5, True),
-    Metric.CES: (1, 7, True),
-    Metric.SENTIMENT: (-1, 1, False),
-}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,10 +15,15 @@ from .choices import SCORE_RANGES, HandledBy, Metric
 from .org import Channel, Department, Source
 
 
-def _score_rule(metric: str, low: int, high: int, whole: bool) -> Q:
+def _score_rule(metric: str, low: float, high: float, whole: bool) -> Q:
     rule = Q(metric=metric, score__gte=low, score__lte=high)
     # FLOOR of a double stays a double in SQL; ROUND would cast every row to numeric.
     return rule & Q(score=Floor("score")) if whole else rule
+
+
+def _score_in_range() -> Q:
+    """One rule per metric of `SCORE_RANGES`, OR-ed in its order (the migrated expression)."""
+    return reduce(or_, (_score_rule(metric, *scale) for metric, scale in SCORE_RANGES.items()))
 
 
 class Response(models.Model):
@@ -42,7 +50,7 @@ class Response(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    # COLLATE "C" on PostgreSQL (migration 0004): keep it if this field is ever altered.
+    # COLLATE "C" on PostgreSQL (migration 0005): keep it if this field is ever altered.
     external_id = models.CharField(max_length=255)
     metric = models.CharField(max_length=10, choices=Metric.choices)
     score = models.FloatField()
@@ -78,10 +86,7 @@ class Response(models.Model):
                 fields=["source", "external_id"], name="response_source_external_id_uniq"
             ),
             models.CheckConstraint(
-                condition=_score_rule(Metric.NPS, 0, 10, True)
-                | _score_rule(Metric.CSAT, 1, 5, True)
-                | _score_rule(Metric.CES, 1, 7, True)
-                | _score_rule(Metric.SENTIMENT, -1, 1, False),
+                condition=_score_in_range(),
                 name="response_score_in_metric_range",
             ),
             models.CheckConstraint(
@@ -156,24 +161,54 @@ class AdditiveCounts(models.Model):
         abstract = True
 
 
-class DailyRollup(AdditiveCounts):
+def _reference(model: type[models.Model], *, indexed: bool = True) -> models.ForeignKey:
+    return models.ForeignKey(model, on_delete=models.CASCADE, related_name="+", db_index=indexed)
+
+
+class BucketKey(models.Model):
+    """The key of a rollup bucket: the one definition `DailyRollup`, `RollupDelta` and
+    `DirtyBucket` inherit."""
+
+    day = models.DateField()
+    metric = models.CharField(max_length=10, choices=Metric.choices)
+    channel = _reference(Channel)
+    department = _reference(Department)
+    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
+    source = _reference(Source)
+
+    class Meta:
+        abstract = True
+
+
+class UnindexedBucketKey(BucketKey):
+    """`BucketKey` without an index per foreign key, for rows never probed by key (deltas)."""
+
+    channel = _reference(Channel, indexed=False)
+    department = _reference(Department, indexed=False)
+    source = _reference(Source, indexed=False)
+
+    class Meta:
+        abstract = True
+
+
+# The bucket key's field names, in the order every bucket query groups, sorts and matches by
+# (unique constraints, `services.rollup_deltas`, `mark_dirty`).
+BUCKET_KEY: tuple[str, ...] = tuple(field.name for field in BucketKey._meta.local_fields)
+# The same key as attnames (`channel_id`, ...): the columns of raw SQL and `values()`.
+BUCKET_FIELDS: tuple[str, ...] = tuple(field.attname for field in BucketKey._meta.local_fields)
+
+
+class DailyRollup(AdditiveCounts, BucketKey):
     """Additive counts for one bucket; any grain is re-summed and any score recomputed exactly.
 
     Sentiment columns count the comment sentiment (or the sent sentiment score) of the bucket's
     responses, whatever their metric, so the sentiment figure reads every scored comment.
     """
 
-    day = models.DateField()
-    metric = models.CharField(max_length=10, choices=Metric.choices)
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "metric", "channel", "department", "handled_by", "source"],
+                fields=BUCKET_KEY,
                 name="rollup_bucket_uniq",
             )
         ]
@@ -183,25 +218,17 @@ class DailyRollup(AdditiveCounts):
         return f"{self.day} {self.metric} {self.channel_id}/{self.department_id} n={self.n}"
 
 
-class RollupDelta(AdditiveCounts):
+class RollupDelta(AdditiveCounts, UnindexedBucketKey):
     """What purely additive writes (new responses, first sentiment scores) add to a bucket.
 
     Appended in the same transaction as the rows it counts, so "delta committed" means "its rows
     committed"; the refresh adds pending deltas into DailyRollup and deletes them. Append-only:
-    several deltas per bucket, no unique key, no secondary index (ingest writes one row per
-    bucket per batch; the refresh claims the oldest by id). Signed, so a future subtractive
+    several deltas per bucket, no unique key, no secondary index (one row per bucket per ingest
+    batch or scoring batch; the refresh claims the oldest by id). Signed, so a future subtractive
     change may be expressed too.
     """
 
     id = models.BigAutoField(primary_key=True)
-    day = models.DateField()
-    metric = models.CharField(max_length=10, choices=Metric.choices)
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", db_index=False)
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     def __str__(self) -> str:
         return f"delta {self.day} {self.metric} {self.channel_id}/{self.department_id} n={self.n}"
@@ -229,25 +256,19 @@ class NewRows(models.Model):
         return f"{len(self.response_ids)} new responses ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class DirtyBucket(models.Model):
+class DirtyBucket(BucketKey):
     """A rollup bucket whose responses changed since it was last computed.
 
     Written in the same transaction as the responses, so a broker outage loses nothing: the
     periodic refresh recomputes whatever is marked here.
     """
 
-    day = models.DateField()
-    metric = models.CharField(max_length=10, choices=Metric.choices)
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    handled_by = models.CharField(max_length=12, choices=HandledBy.choices)
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
     marked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "metric", "channel", "department", "handled_by", "source"],
+                fields=BUCKET_KEY,
                 name="dirty_bucket_uniq",
             )
         ]

@@ -3,7 +3,7 @@
 New responses (ingest) and first sentiment scores (the scorer) only ever add to their buckets'
 counts. Instead of marking those buckets dirty, which makes the refresh recompute each one from
 all its raw rows (a cost that grows with the table), they become `RollupDelta`s, one per bucket,
-computed in SQL with the single definition of the rollup columns, `selectors.summary._raw_sums`.
+computed in SQL with the single definition of the rollup columns, `selectors.counts.raw_sums`.
 The refresh adds deltas into `DailyRollup` and deletes them in one transaction, so its cost
 follows the new data only.
 
@@ -30,14 +30,13 @@ from django.db import connection
 from django.db.models import QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from cxmetrics.models import DailyRollup, Metric, NewRows, Response, RollupDelta
-from cxmetrics.selectors.counts import raw_sums as _raw_sums
+from cxmetrics.models import BUCKET_FIELDS, DailyRollup, Metric, NewRows, Response, RollupDelta
+from cxmetrics.selectors.counts import raw_sums
 
-BUCKET_FIELDS = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
 # The columns a response's `sentiment` feeds; the other sums never read it, so scoring a
 # comment (null -> score) changes exactly these.
 SENTIMENT_COLUMNS = ("sentiment_n", "sentiment_total", "sentiment_total_sq", "positive", "negative")
-# The response columns `_raw_sums` and the bucket read: what a relation standing in for the
+# The response columns `raw_sums` and the bucket read: what a relation standing in for the
 # responses table (an INSERT ... RETURNING, say) must provide.
 RESPONSE_COLUMNS = ("id", *BUCKET_FIELDS, "score", "comment", "sentiment")
 # Ids per statement on the portable path (far below SQLite's 32,766 parameters).
@@ -50,10 +49,10 @@ def _quote(name: str) -> str:
 
 def aggregates(responses: QuerySet, *, columns: Iterable[str] | None = None) -> tuple[str, tuple]:
     """SQL (and params) selecting one row per bucket of `responses`: the bucket fields, then
-    every rollup column, in `_raw_sums` order (only `columns` summed, the others 0)."""
+    every rollup column, in `raw_sums` order (only `columns` summed, the others 0)."""
     chosen = None if columns is None else set(columns)
     sums = {}
-    for name, expression in _raw_sums().items():
+    for name, expression in raw_sums().items():
         field = DailyRollup._meta.get_field(name)
         # An empty SUM is NULL in SQL; rollup columns hold 0.
         summed = chosen is None or name in chosen
@@ -70,7 +69,7 @@ def aggregates(responses: QuerySet, *, columns: Iterable[str] | None = None) -> 
 def insert_sql(model: type, select: str) -> str:
     """`INSERT INTO <model's table> (bucket columns, rollup columns) <select>`."""
     fields = {f.attname: f.column for f in model._meta.concrete_fields}
-    columns = ", ".join(_quote(fields[name]) for name in (*BUCKET_FIELDS, *_raw_sums()))
+    columns = ", ".join(_quote(fields[name]) for name in (*BUCKET_FIELDS, *raw_sums()))
     return f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) {select}"
 
 
@@ -79,7 +78,7 @@ def deltas_from(relation: str) -> tuple[str, tuple]:
 
     `relation` names a row source with the responses' `RESPONSE_COLUMNS`, typically a CTE
     `INSERT INTO cxmetrics_response ... RETURNING ...`: PostgreSQL then counts the new rows
-    without reading them back. The SELECT is `_raw_sums` compiled over the responses table,
+    without reading them back. The SELECT is `raw_sums` compiled over the responses table,
     with the table replaced by `relation` under the table's own name.
     """
     select, params = aggregates(Response.objects.all())
@@ -160,7 +159,7 @@ def expand_new_rows(*, limit: int | None = None, skip_locked: bool = True) -> in
 
 def _add_into_rollups(ids: list[int]) -> None:
     """Sum the deltas `ids` per bucket and add them into the rollups (creating missing ones)."""
-    sums = {name: Sum(name) for name in _raw_sums()}
+    sums = {name: Sum(name) for name in raw_sums()}
     queryset = (
         RollupDelta.objects.filter(pk__in=ids)
         .values(*BUCKET_FIELDS)
@@ -173,7 +172,7 @@ def _add_into_rollups(ids: list[int]) -> None:
     key = ", ".join(_quote(fields[name]) for name in BUCKET_FIELDS)
     add = ", ".join(
         f"{_quote(fields[name])} = {table}.{_quote(fields[name])} + excluded.{_quote(fields[name])}"
-        for name in _raw_sums()
+        for name in raw_sums()
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -2,7 +2,7 @@
 rebuild ranges.
 
 Every write path stores exactly the aggregates that `selectors.summary.metric_summary_raw`
-computes (`_raw_sums`), in SQL, so a figure read from rollups equals the raw figure exactly
+computes (`selectors.counts.raw_sums`), in SQL, so a figure read from rollups equals the raw figure exactly
 (sentiment sums are integers, see `SENTIMENT_UNITS`). Two kinds of pending work feed a refresh:
 
 * `RollupDelta` rows (`services.rollup_deltas`): purely additive changes (new responses, first
@@ -63,14 +63,8 @@ from typing import TypeVar
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from cxmetrics.models import DailyRollup, DirtyBucket, Response, RollupDelta
-from cxmetrics.services.rollup_deltas import (
-    BUCKET_FIELDS,
-    aggregates,
-    apply_deltas,
-    expand_new_rows,
-    insert_sql,
-)
+from cxmetrics.models import BUCKET_FIELDS, DailyRollup, DirtyBucket, Response, RollupDelta
+from cxmetrics.services.rollup_deltas import aggregates, apply_deltas, expand_new_rows, insert_sql
 
 # Arbitrary, fixed key of the advisory lock that orders rebuilds against refreshes.
 _ADVISORY_KEY = 0x63786D72  # "cxmr"

@@ -90,7 +90,8 @@ def _split_or_skip(response_ids: list[int], error: BaseException) -> None:
 
 @shared_task(name="cxmetrics.tasks.refresh_dirty_rollups", **RETRY)
 def refresh_dirty_rollups() -> int:
-    """Recompute dirty rollup buckets, batch by batch (queued by ingest; beat every minute)."""
+    """Recompute dirty rollup buckets and add pending deltas, batch by batch (queued by ingest
+    and by changes to stored responses; beat every minute)."""
     try:
         return rollups.refresh_all_dirty_rollups(max_batches=REFRESH_MAX_BATCHES)
     except SoftTimeLimitExceeded:

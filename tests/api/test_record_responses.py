@@ -3,19 +3,63 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from django.db import connection, transaction
 
 from cxmetrics.models import DirtyBucket, NewRows, Response, RollupDelta, Source
-from cxmetrics.services.ingest import record_responses, update_responses
+from cxmetrics.services.ingest import record_responses, rows, update_responses
 from cxmetrics.services.rollup_deltas import expand_new_rows
 from tests.factories import make_item
 
 
 def source():
     return Source.objects.get(slug="integrations")
+
+
+def test_the_row_gives_each_column_of_the_model_its_value(org, settings):
+    # given an item with every field set, and the masking of free text
+    settings.CX_REDACT_FREE_TEXT = True
+    moment = datetime(2025, 3, 1, 0, 15, tzinfo=UTC)
+    now = datetime(2025, 3, 2, tzinfo=UTC)
+    item = make_item(
+        external_id="e-1",
+        metric="sentiment",
+        score=-0.25,
+        channel="web",
+        occurred_at=moment,
+        handled_by="ai",
+        agent_ref="bot-7",
+        customer_ref="f" * 64,
+        comment="mail a@example.com",
+        attributes={"plan": "pro"},
+    )
+    # when the row ingest writes is read column by column
+    row = dict(zip(rows.COLUMNS, rows.response_row(7, item, now), strict=True))
+    # then every column of the table has its value, in the model's order
+    assert row == {
+        "source_id": 7,
+        "external_id": "e-1",
+        "metric": "sentiment",
+        "score": -0.25,
+        "channel_id": item.channel_id,
+        "department_id": item.department_id,
+        "occurred_at": moment,
+        "day": date(2025, 3, 1),
+        "received_at": now,
+        "handled_by": "ai",
+        "agent_ref": "bot-7",
+        "customer_ref": "f" * 64,
+        "comment": "mail [email]",
+        "sentiment": -0.25,
+        "attributes": {"plan": "pro"},
+    }
+    assert [rows.COLUMNS[i] for i in (*rows.DATETIME_AT, *rows.JSON_AT)] == [
+        "occurred_at",
+        "received_at",
+        "attributes",
+    ]
 
 
 def test_every_field_is_stored_as_given(org):
@@ -127,10 +171,10 @@ def test_concurrent_batches_with_the_same_ids_store_each_id_once(org_committed):
 def test_a_key_stored_after_the_look_up_falls_back_to_the_race_free_path(org, monkeypatch):
     # given a stored response, and a look-up that misses it (as when a concurrent batch
     # commits the same external_id between the look-up and the COPY)
-    from cxmetrics.services import ingest
+    from cxmetrics.services.ingest import postgresql
 
     record_responses(source=source(), items=[make_item(external_id="late")])
-    monkeypatch.setattr(ingest, "_stored_external_ids", lambda *args: set())
+    monkeypatch.setattr(postgresql, "_stored_external_ids", lambda *args: set())
     # when a batch sends it again with a new one
     result = record_responses(
         source=source(), items=[make_item(external_id="late"), make_item(external_id="new")]

@@ -13,8 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxmetrics.ingest.types import Invalid
-from cxmetrics.ingest.validate import SCORE_RANGES, IngestContext, hash_customer, validate_items
-from cxmetrics.models import SCORE_RANGES as MODEL_SCORE_RANGES
+from cxmetrics.ingest.validate import (
+    HANDLED_BY,
+    METRICS,
+    SCORE_RANGES,
+    IngestContext,
+    hash_customer,
+    validate_items,
+)
+from cxmetrics.models import HandledBy, Metric
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -54,9 +61,11 @@ def errors_of(raw, **ctx):
     return result.rejected[0]["errors"]
 
 
-def test_score_ranges_match_the_model():
-    # given / when / then: the pure copy and the model's table agree
-    assert SCORE_RANGES == {str(k): v for k, v in MODEL_SCORE_RANGES.items()}
+def test_the_pure_vocabulary_matches_the_model():
+    # given / when / then: validation's metrics and handlers are the model's choices, in order
+    assert METRICS == tuple(Metric.values) == ("nps", "csat", "ces", "sentiment")
+    assert HANDLED_BY == tuple(HandledBy.values)
+    assert SCORE_RANGES["ces"] == (1, 7, True)
 
 
 def test_a_valid_item_is_resolved_to_ids_and_a_local_day():

@@ -11,9 +11,11 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from cxmetrics.enqueue import REFRESH_ROLLUPS, SCORE_SENTIMENT
 from cxmetrics.models import Channel, DailyRollup, DirtyBucket, Response
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
-from cxmetrics.services.rollups import refresh_all_dirty_rollups
+from cxmetrics.services.rollups import rebuild_rollups, refresh_all_dirty_rollups
+from cxmetrics.services.sentiment import score_comments
 from tests.factories import make_responses, make_user
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +165,63 @@ def test_the_admin_list_shows_the_start_of_a_long_comment(org, no_publish, admin
     assert page.status_code == 200
     html = page.content.decode()
     assert "z" * 80 + "…" in html and "z" * 81 not in html
+
+
+ROLLUP_COLUMNS = ("n", "promoters", "detractors", "commented", "sentiment_n", "sentiment_total")
+
+
+def _rollups() -> list[tuple]:
+    return sorted(DailyRollup.objects.values_list("metric", *ROLLUP_COLUMNS))
+
+
+def test_an_edited_comment_is_redacted_rescored_and_rolled_up_as_a_rebuild(
+    org, no_publish, response_admin, request_, django_capture_on_commit_callbacks
+):
+    # given two scored, rolled-up NPS responses with comments
+    make_responses(scores=[9, 3], channel="web", comment="Great help, thanks!")
+    score_comments()
+    refresh_all_dirty_rollups()
+    row = Response.objects.get(score=3)
+    no_publish.clear()
+
+    # when an admin rewrites the detractor's comment with an e-mail address in it
+    row.comment = "Awful. Never again. Write to jane.doe@example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        response_admin.save_model(request_, row, form=None, change=True)
+
+    # then the comment is stored masked, its old sentiment is gone and it is queued to re-score
+    row.refresh_from_db()
+    assert row.comment == "Awful. Never again. Write to [email]"
+    assert row.sentiment is None
+    assert no_publish == [(SCORE_SENTIMENT, ([row.pk],)), (REFRESH_ROLLUPS, ())]
+    # and once scored and refreshed, the rollup equals a rebuild from raw rows, with the new
+    # sentiment: 0.8748 (the promoter's) - 0.4588, in units of 1e-4
+    assert score_comments(response_ids=[row.pk]) == 1
+    row.refresh_from_db()
+    assert row.sentiment == -0.4588
+    refresh_all_dirty_rollups()
+    refreshed = _rollups()
+    rebuild_rollups()
+    assert refreshed == _rollups() == [("nps", 2, 1, 1, 2, 2, 4160)]
+
+
+def test_the_change_form_stores_an_edited_comment_masked(
+    org, no_publish, response_admin, request_, admin_client
+):
+    # given a stored response and its change form as the browser would post it back
+    make_responses(scores=[9], channel="web", comment="fine")
+    row = Response.objects.get()
+    request_.user = make_user("boss", role="admin")
+    data = _posted(response_admin.get_form(request_, row)(instance=row))
+
+    # when an admin posts a comment with a phone number and an e-mail address
+    page = admin_client.post(
+        f"/admin/cxmetrics/response/{row.pk}/change/",
+        {**data, "comment": "call +44 20 7946 0958 or a.b@example.org"},
+    )
+
+    # then the change is saved masked, and its bucket is dirty
+    assert page.status_code == 302, page.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.comment == "call [phone] or [email]"
+    assert DirtyBucket.objects.count() == 1

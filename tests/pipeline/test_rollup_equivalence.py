@@ -16,7 +16,15 @@ from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxmetrics.models import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta, Source
+from cxmetrics.models import (
+    SCORE_RANGES,
+    DailyRollup,
+    DirtyBucket,
+    NewRows,
+    Response,
+    RollupDelta,
+    Source,
+)
 from cxmetrics.selectors.summary import (
     GROUP_BY_CHOICES,
     SummaryFilters,
@@ -52,7 +60,7 @@ def responses(draw):
         # A source's own sentiment is stored as sent: any float, not only 4 decimals.
         score = draw(st.one_of(four_decimals, any_sentiment))
     else:
-        low, high = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[metric]
+        low, high, _ = SCORE_RANGES[metric]
         score = float(draw(st.integers(low, high)))
     day = FIRST_DAY + timedelta(days=draw(st.integers(0, DAYS - 1)))
     comment = draw(st.sampled_from(["", "", "Great help, thanks!", "Awful. Never again."]))

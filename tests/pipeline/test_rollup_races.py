@@ -12,7 +12,15 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection, connections, transaction
 
-from cxmetrics.models import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta, Source
+from cxmetrics.models import (
+    BUCKET_FIELDS,
+    DailyRollup,
+    DirtyBucket,
+    NewRows,
+    Response,
+    RollupDelta,
+    Source,
+)
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
 from cxmetrics.services import record_responses, rollup_deltas, rollups
 from cxmetrics.services.ingest import mark_dirty, update_responses
@@ -22,7 +30,6 @@ from tests.factories import make_item
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DAY = datetime(2024, 3, 5, 12, tzinfo=UTC)
-BUCKET = ("day", "metric", "channel_id", "department_id", "handled_by", "source_id")
 
 
 def _source() -> Source:
@@ -43,7 +50,7 @@ def _update_first(score: float) -> None:
 
 def _mark_every_bucket() -> None:
     with transaction.atomic():
-        mark_dirty(set(Response.objects.values_list(*BUCKET)))
+        mark_dirty(set(Response.objects.values_list(*BUCKET_FIELDS)))
 
 
 def _in_thread(target) -> tuple[threading.Thread, list[BaseException]]:
