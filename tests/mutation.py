@@ -25,6 +25,7 @@ from typing import Any
 
 KILLED = {1, 3, 37}  # a failing test, an internal pytest error, caught by the type check
 TIMEOUT = {24, -24, 36, 152, 255}  # an endless loop counts as caught, as mutmut counts it
+NO_TESTS = {5, 33}  # no selected test reaches the mutated function: counted as surviving
 
 
 def _use_config(table: dict[str, Any]) -> None:
@@ -54,6 +55,10 @@ def _scores() -> tuple[dict[str, Counter], list[str]]:
             elif code == 0:
                 counts["survived"] += 1
                 survivors.append(name)
+            elif code is None:
+                counts["not checked"] += 1  # the run was stopped before this mutant
+            elif code in NO_TESTS:
+                counts["no tests"] += 1
             else:
                 counts["other"] += 1
         per_module[module] = counts
@@ -91,7 +96,7 @@ def main(argv: list[str]) -> int:
     lowest = 100.0
     per_module, survivors = _scores()
     for module, counts in per_module.items():
-        total = sum(counts.values())
+        total = sum(counts.values()) - counts["not checked"]
         if not total:
             continue
         score = 100.0 * (counts["killed"] + counts["timeout"]) / total
@@ -99,7 +104,8 @@ def main(argv: list[str]) -> int:
         print(
             f"  {module}: {score:.1f}% of {total} "
             f"(killed {counts['killed']}, timeout {counts['timeout']}, "
-            f"survived {counts['survived']}, other {counts['other']})"
+            f"survived {counts['survived']}, no tests {counts['no tests']}, "
+            f"other {counts['other']}, not checked {counts['not checked']})"
         )
     packages: dict[str, Counter] = {}
     for module, counts in per_module.items():
@@ -108,7 +114,7 @@ def main(argv: list[str]) -> int:
         packages.setdefault(module.rsplit("/", 1)[0] + "/", Counter()).update(counts)
     for package, counts in packages.items():
         if sum(1 for m in per_module if m.rsplit("/", 1)[0] + "/" == package) > 1:
-            total = sum(counts.values())
+            total = sum(counts.values()) - counts["not checked"]
             score = 100.0 * (counts["killed"] + counts["timeout"]) / total
             print(f"  {package} (package): {score:.1f}% of {total}")
     print(f"survivors ({len(survivors)}; see one with `python -m tests.mutation RUN --show NAME`):")
