@@ -72,6 +72,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--show", nargs="+", metavar="MUTANT", help="print these mutants' diffs")
     parser.add_argument("--report", action="store_true", help="only report the last run")
+    parser.add_argument(
+        "--only", nargs="+", default=[], metavar="GLOB", help="mutant names to run (fnmatch)"
+    )
     args = parser.parse_args(argv)
 
     with open("pyproject.toml", "rb") as f:
@@ -87,7 +90,10 @@ def main(argv: list[str]) -> int:
     if not args.report:
         shutil.rmtree("mutants", ignore_errors=True)
         try:
-            cli(["run", "--max-children", str(args.max_children)], standalone_mode=False)
+            cli(
+                ["run", "--max-children", str(args.max_children), *args.only],
+                standalone_mode=False,
+            )
         except SystemExit as exit_:
             if exit_.code:
                 return int(exit_.code)

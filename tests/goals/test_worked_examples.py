@@ -84,16 +84,22 @@ def test_progress_after_the_period_is_met_or_missed(lead):
     assert goal_progress(goal=missed, as_of=after)["progress_pct"] == pytest.approx(1000.0 / 11)
 
 
-def test_plan_payout_and_attainment(lead):
-    # given NPS 30 and CSAT 85, and a plan paying 60% on the NPS goal, 40% on the CSAT goal
-    nps_30()
-    csat_85()
+def _nps_and_csat_plan(lead):
+    """A plan paying 60% on an NPS goal (curve 20/40/60), 40% on a CSAT goal (70/80/90)."""
     nps_goal = make_goal(actor=lead, name="NPS")
     csat_goal = make_goal(actor=lead, name="CSAT", metric="csat", baseline=75.0, target=80.0)
     plan = make_plan(
         actor=lead,
         components=[(nps_goal, 60, (20.0, 40.0, 60.0)), (csat_goal, 40, (70.0, 80.0, 90.0))],
     )
+    return plan, nps_goal, csat_goal
+
+
+def test_plan_payout_and_attainment(lead):
+    # given NPS 30 and CSAT 85, and a plan paying 60% on the NPS goal, 40% on the CSAT goal
+    nps_30()
+    csat_85()
+    plan, nps_goal, csat_goal = _nps_and_csat_plan(lead)
     # when
     result = plan_attainment(plan=plan, as_of=END)
     # then
@@ -121,12 +127,7 @@ def test_plan_payout_and_attainment(lead):
 def test_plan_with_a_pending_component_projects_but_does_not_total(lead):
     # given NPS 30 but no CSAT answers at all
     nps_30()
-    nps_goal = make_goal(actor=lead, name="NPS")
-    csat_goal = make_goal(actor=lead, name="CSAT", metric="csat", baseline=75.0, target=80.0)
-    plan = make_plan(
-        actor=lead,
-        components=[(nps_goal, 60, (20.0, 40.0, 60.0)), (csat_goal, 40, (70.0, 80.0, 90.0))],
-    )
+    plan, _, csat_goal = _nps_and_csat_plan(lead)
     # when
     result = plan_attainment(plan=plan, as_of=END)
     # then the NPS part pays 45 (as above); CSAT is pending with no value, so the total is
