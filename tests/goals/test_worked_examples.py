@@ -23,7 +23,9 @@ from datetime import date
 
 import pytest
 
+from cxmetrics.models import Department
 from cxmetrics.selectors.goals import alignment, goal_history, goal_progress, plan_attainment
+from cxmetrics.services import goals as goal_services
 from cxmetrics.services.goals import snapshot_goals
 from tests.goals.conftest import END, MID, START, csat_85, make_goal, make_plan, nps_30
 
@@ -214,3 +216,44 @@ def test_history_holds_each_nights_snapshot_oldest_first(lead):
     assert [h["value"] for h in history] == [pytest.approx(30.0), pytest.approx(30.0)]
     assert [h["low"] for h in history] == [pytest.approx(NPS_LOW, abs=1e-6)] * 2
     assert [h["high"] for h in history] == [pytest.approx(NPS_HIGH, abs=1e-6)] * 2
+
+
+def test_plan_pays_on_the_components_own_payout_percentages(lead):
+    # given NPS 30 and CSAT 85 on a plan whose curves pay 20% at threshold and 200% at stretch
+    nps_30()
+    csat_85()
+    nps_goal = make_goal(actor=lead, name="NPS")
+    csat_goal = make_goal(actor=lead, name="CSAT", metric="csat", baseline=75.0, target=80.0)
+    plan = goal_services.create_plan(
+        actor=lead,
+        trusted=True,
+        name="Steep curves",
+        department=Department.objects.get(slug="support"),
+        period_start=START,
+        period_end=END,
+        confidence_gate=False,
+        components=[
+            goal_services.ComponentIn(nps_goal, 60, 20.0, 40.0, 60.0, 20.0, 200.0),
+            goal_services.ComponentIn(csat_goal, 40, 70.0, 80.0, 90.0, 20.0, 200.0),
+        ],
+    )
+    # when
+    result = plan_attainment(plan=plan, as_of=END)
+    # then
+    # NPS  30: 20 + (30 - 20) / (40 - 20) * (100 - 20) = 60%   -> 60 * 0.60 = 36
+    # CSAT 85: 100 + (85 - 80) / (90 - 80) * (200 - 100) = 150% -> 40 * 1.50 = 60
+    # total = 36 + 60 = 96
+    by_goal = {c["goal_id"]: c for c in result["components"]}
+    nps_c, csat_c = by_goal[nps_goal.pk], by_goal[csat_goal.pk]
+    assert nps_c["payout_pct"] == pytest.approx(60.0)
+    assert csat_c["payout_pct"] == pytest.approx(150.0)
+    assert result["total_pct"] == pytest.approx(96.0)
+    assert nps_c["curve"] == {
+        "threshold": 20.0,
+        "target": 40.0,
+        "stretch": 60.0,
+        "threshold_payout": 20.0,
+        "stretch_payout": 200.0,
+    }
+    ids = {c.goal_id: c.pk for c in plan.components.all()}
+    assert (nps_c["component_id"], csat_c["component_id"]) == (ids[nps_goal.pk], ids[csat_goal.pk])
