@@ -116,6 +116,9 @@ def test_plan_payout_and_attainment(lead):
     assert nps_c["contribution"] == pytest.approx(45.0)
     assert nps_c["low"] == pytest.approx(NPS_LOW, abs=1e-6)
     assert (nps_c["n"], nps_c["weight"], nps_c["status"]) == (100, 60, "paid")
+    assert nps_c["projected_payout_pct"] == pytest.approx(75.0)  # the point value, no gate
+    # the goal is Support's and Product's: two departments make it shared
+    assert (nps_c["goal_name"], nps_c["shared"]) == ("NPS", True)
     assert csat_c["measured"] == pytest.approx(85.0)
     assert csat_c["payout_pct"] == pytest.approx(125.0)
     assert csat_c["contribution"] == pytest.approx(50.0)
