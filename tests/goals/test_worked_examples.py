@@ -260,3 +260,30 @@ def test_plan_pays_on_the_components_own_payout_percentages(lead):
     }
     ids = {c.goal_id: c.pk for c in plan.components.all()}
     assert (nps_c["component_id"], csat_c["component_id"]) == (ids[nps_goal.pk], ids[csat_goal.pk])
+
+
+def test_progress_on_the_first_day_counts_that_days_answers_and_echoes_the_goal(lead):
+    # given NPS 30 answered on the goal's first day
+    nps_30(day=START)
+    goal = make_goal(actor=lead, stretch=45.0, min_n=50)
+    # when, on that same day (0 of 30 days: expected = baseline 20)
+    progress = goal_progress(goal=goal, as_of=START)
+    # then the day's 100 answers count: 30 >= 20 is on track, progress 100 * 10/20 = 50
+    assert (progress["n"], progress["status"]) == (100, "on_track")
+    assert progress["value"] == pytest.approx(30.0)
+    assert progress["expected"] == pytest.approx(20.0)
+    assert progress["progress_pct"] == pytest.approx(50.0)
+    # and the goal's own terms are answered as stored
+    assert {
+        k: progress[k]
+        for k in ("goal_id", "as_of", "baseline", "target", "stretch", "min_n", "owner")
+    } == {
+        "goal_id": goal.pk,
+        "as_of": START,
+        "baseline": 20.0,
+        "target": 40.0,
+        "stretch": 45.0,
+        "min_n": 50,
+        "owner": lead.get_username(),
+    }
+    assert progress["department_names"] == ["Product", "Support"]
