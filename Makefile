@@ -7,7 +7,8 @@ PORT ?= 8000
 WORKERS ?= 2
 DEMO_COUNT ?= 100000
 
-.PHONY: run setup test test-fast lint format migrate demo worker beat bench clean
+.PHONY: run setup test test-fast lint typecheck format migrate demo worker beat bench clean \
+	mutation mutation-goals
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +46,23 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# mypy with django-stubs over the pure core modules ([tool.mypy] files in pyproject.toml).
+typecheck: setup
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Mutation testing (mutmut, [tool.mutmut] in pyproject.toml) of the pure metric and incentive
+# math against their fast pure tests; prints the score per module. docs/mutation.md lists the
+# surviving mutants we accept and why. `make mutation-goals` does the goals selectors (slower:
+# their tests use the database).
+mutation: setup
+	$(BIN)/python -m tests.mutation pure --min-score 90
+
+mutation-goals: setup
+	$(BIN)/python -m tests.mutation goals
 
 worker: setup
 	$(BIN)/celery -A cxmetrics worker --loglevel=INFO

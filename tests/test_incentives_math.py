@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from cxmetrics.incentives import (
     expected_value,
     goal_status,
     plan_attainment,
+    progress_pct,
     validate_weights,
 )
 
@@ -329,3 +331,68 @@ def test_goal_status_after_the_end_is_met_or_missed() -> None:
         "met",
         "missed",
     }
+
+
+# --- pinned edges (each kills a mutant that the tests above let live; docs/mutation.md) --------
+
+
+@pytest.mark.parametrize(
+    ("curve", "message"),
+    [
+        (PayoutCurve(0, math.inf, 10), "payout curve values must be finite numbers"),
+        (PayoutCurve(0, 10, 20, threshold_payout=100.5), r"threshold payout \(100.5%\)"),
+    ],
+)
+def test_curve_messages_are_exact(curve: PayoutCurve, message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{message}"):
+        curve.validate()
+
+
+def test_threshold_payout_of_exactly_100_is_allowed() -> None:
+    PayoutCurve(0, 10, 20, threshold_payout=100.0).validate()
+
+
+def test_without_stretch_a_stretch_payout_below_100_is_ignored_not_rejected() -> None:
+    # stretch == target means no stretch, so stretch_payout is not read (cap 100)
+    curve = PayoutCurve(0, 10, 10, stretch_payout=50.0)
+    curve.validate()
+    assert curve.payout(10) == 100.0
+
+
+def test_weight_messages_name_the_component_from_1() -> None:
+    with pytest.raises(ValueError, match=r"^a plan needs at least one weighted component$"):
+        validate_weights([])
+    with pytest.raises(ValueError, match=r"^weight 2 must be a whole percentage, got 50\.0$"):
+        validate_weights([50, 50.0])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match=r"^weight 2 must be between 1% and 100%, got 0%$"):
+        validate_weights([100, 0])
+
+
+@pytest.mark.parametrize("weight", [1, 100])
+def test_component_weights_1_and_100_are_accepted(weight: int) -> None:
+    c = _component(weight=weight, value=40.0)  # at target: payout 100
+    assert (c.weight, c.payout_pct, c.contribution) == (weight, 100.0, float(weight))
+
+
+@pytest.mark.parametrize("weight", [0, 101])
+def test_component_weights_0_and_101_are_rejected(weight: int) -> None:
+    with pytest.raises(ValueError, match=f"^weight must be between 1% and 100%, got {weight}$"):
+        _component(weight=weight)
+
+
+def test_plan_counts_every_pending_component() -> None:
+    pending = _component(n=5)  # 5 < min_n 30
+    plan = plan_attainment([pending, pending, _component(weight=40, value=40.0)])
+    # paid: 40 * 100% = 40; pending projected: 60 * payout(30) each
+    # payout(30) = 50 + (30 - 20) / (40 - 20) * 50 = 75, so 45 each -> 40 + 45 + 45 = 130
+    assert (plan.total_pct, plan.pending, plan.complete) == (40.0, 2, False)
+    assert plan.projected_pct == pytest.approx(130.0)
+
+
+def test_progress_pct_worked_examples() -> None:
+    # (35 - 20) / (40 - 20) = 75%; below the baseline is negative: (10 - 20) / 20 = -50%
+    assert progress_pct(35.0, baseline=20.0, target=40.0) == 75.0
+    assert progress_pct(10.0, baseline=20.0, target=40.0) == -50.0
+    assert progress_pct(50.0, baseline=20.0, target=40.0) == 150.0
+    assert progress_pct(None, baseline=20.0, target=40.0) is None
+    assert progress_pct(30.0, baseline=40.0, target=40.0) is None

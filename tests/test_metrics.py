@@ -16,6 +16,7 @@ from cxmetrics.metrics import (
     NO_VARIANCE,
     POSITIVE_THRESHOLD,
     Z95,
+    CsatResult,
     ces,
     compare_csat,
     compare_means,
@@ -383,3 +384,104 @@ def test_compare_means_reports_the_difference_when_the_test_is_undefined() -> No
     assert (constant.difference, constant.p, constant.significant) == (2.0, None, None)
     assert constant.reason == NO_VARIANCE
     assert compare_means(0, 0.0, 0.0, 3, 9.0, 29.0) is None  # no answers: no difference either
+
+
+# --- pinned edges (each kills a mutant that the tests above let live; docs/mutation.md) --------
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: nps(-1, 0, 1), "promoters"),
+        (lambda: nps(1, -1, 1), "passives"),
+        (lambda: nps(1, 0, -1), "detractors"),
+        (lambda: csat(-1, 3), "satisfied"),
+        (lambda: csat(0, -1), "n"),
+        (lambda: ces(-1, 1.0, 1.0, 0), "n"),
+        (lambda: ces(2, 8.0, 32.0, -1), "agree"),
+        (lambda: sentiment(-1, 0.0, 0.0, 0, 0), "n"),
+        (lambda: sentiment(2, 0.0, 0.0, -1, 0), "positive"),
+        (lambda: sentiment(2, 0.0, 0.0, 0, -1), "negative"),
+        (lambda: compare_csat(-1, 3, 1, 3), "sat_a"),
+        (lambda: compare_csat(1, -1, 1, 3), "n_a"),
+        (lambda: compare_csat(1, 3, -1, 3), "sat_b"),
+        (lambda: compare_csat(1, 3, 1, -1), "n_b"),
+        (lambda: compare_means(-1, 1.0, 1.0, 2, 2.0, 2.0), "n_a"),
+        (lambda: compare_means(2, 2.0, 2.0, -1, 1.0, 1.0), "n_b"),
+    ],
+)
+def test_a_negative_count_is_refused_by_name(call, name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name} must be >= 0, got -1$"):
+        call()
+
+
+def test_count_overflow_messages_are_exact() -> None:
+    with pytest.raises(ValueError, match=r"^agree \(3\) cannot exceed n \(2\)$"):
+        ces(2, 8.0, 32.0, 3)
+    with pytest.raises(ValueError, match=r"^positive \+ negative \(5\) cannot exceed n \(4\)$"):
+        sentiment(4, 0.0, 1.0, 3, 2)
+    # only group a over its n (group b fine): still refused
+    with pytest.raises(ValueError, match=r"^satisfied count cannot exceed n$"):
+        compare_csat(4, 3, 1, 3)
+
+
+def test_nps_low_is_clipped_at_minus_100() -> None:
+    # 0 promoters, 1 passive, 1 detractor: p = 0, d = 0.5, score = -50
+    # var = 0.5 - 0.25 = 0.25; moe = Z95 * 100 * sqrt(0.25 / 2) = 69.295; -50 - 69.3 < -100
+    r = nps(0, 1, 1)
+    assert (r.score, r.low) == (-50.0, -100.0)
+    assert r.high == pytest.approx(-50.0 + 69.29519121748389)
+
+
+def test_csat_result_carries_its_counts() -> None:
+    # 3 of 4: p = 0.75; Wilson bounds as published (30.06%, 95.44%)
+    assert csat(3, 4) == CsatResult(
+        n=4,
+        satisfied=3,
+        score=75.0,
+        low=pytest.approx(30.0641842582),
+        high=pytest.approx(95.441273919),
+    )
+
+
+def test_ces_interval_is_clipped_to_1_and_7() -> None:
+    # answers 1, 2: mean 1.5, sd sqrt(0.5), moe = Z95 * 0.7071 / sqrt(2) = 0.98 -> low 0.52 -> 1
+    low_end = ces(2, 3.0, 5.0, 0)
+    assert (low_end.n, low_end.score, low_end.low) == (2, 1.5, 1.0)
+    assert low_end.high == pytest.approx(1.5 + 0.9799819922700267)
+    # answers 6, 7: mean 6.5, high 7.48 -> 7
+    high_end = ces(2, 13.0, 85.0, 2)
+    assert (high_end.score, high_end.high, high_end.pct_agree) == (6.5, 7.0, 100.0)
+    assert high_end.low == pytest.approx(6.5 - 0.9799819922700267)
+
+
+def test_sentiment_interval_is_clipped_to_minus_1_and_1() -> None:
+    # compounds -0.9, -1.0: mean -0.95, sd 0.0707, moe 0.098 -> low -1.048 -> -1
+    negative = sentiment(2, -1.9, 1.81, 0, 2)
+    assert (negative.n, negative.low, negative.positive, negative.negative) == (2, -1.0, 0, 2)
+    assert negative.score == pytest.approx(-0.95)
+    assert negative.high == pytest.approx(-0.95 + 0.0979981992270038)
+    positive = sentiment(2, 1.9, 1.81, 2, 0)
+    assert (positive.high, positive.positive, positive.negative) == (1.0, 2, 0)
+    assert positive.low == pytest.approx(0.95 - 0.0979981992270038)
+
+
+def test_compare_with_a_group_of_one_still_compares() -> None:
+    # NPS: a = (5, 3, 2): net 0.3, var 0.7 - 0.09 = 0.61; b = one promoter: net 1, var 0
+    # se = sqrt(0.61 / 10) = 0.24698; difference = (0.3 - 1) * 100 = -70; z = -0.7 / 0.24698
+    c = compare_nps((5, 3, 2), (1, 0, 0))
+    assert (c.test, c.difference) == ("nps_z", pytest.approx(-70.0))
+    assert c.statistic == pytest.approx(-2.834217155626206)
+    # CSAT: 3/4 against 1/1, pooled P = 4/5; se = sqrt(0.16 * (1/4 + 1)) = 0.4472
+    # difference = 75 - 100 = -25 points; z = -0.25 / 0.4472 = -0.559
+    c = compare_csat(3, 4, 1, 1)
+    assert (c.test, c.difference, c.significant) == ("two_proportion_z", -25.0, False)
+    assert c.statistic == pytest.approx(-0.5590169943749476)
+
+
+def test_welch_names_the_group_of_one_and_the_test_when_untested() -> None:
+    c = compare_means(3, 6.0, 14.0, 1, 5.0, 25.0)
+    assert c.reason == "group b has one answer: Welch's test needs at least 2 in each group"
+    assert (c.test, c.difference) == ("welch_t", -3.0)
+    c = compare_means(3, 6.0, 12.0, 2, 4.0, 8.0)  # every answer 2: no variance
+    assert (c.test, c.reason, c.difference) == ("welch_t", NO_VARIANCE, 0.0)

@@ -108,7 +108,13 @@ def test_late_responses_are_reported_beside_the_unchanged_statement(closed):
     assert result["source"] == "statement"
     assert result["total_pct"] == pytest.approx(95.0)
     assert result["late_data"]["responses"] == 40
-    assert result["late_data"]["would_be_total_pct"] < 95.0
+    # would be: NPS 100 * (50 - 60) / 140 = -7.14, below the threshold 20: pays 0% (0 of 60);
+    # CSAT unchanged 85 -> 125% of 40 = 50; total 0 + 50 = 50
+    late = result["late_data"]
+    assert (late["would_be_total_pct"], late["would_be_paid_pct"]) == (50.0, 50.0)
+    nps_now = next(c for c in late["would_be_components"] if c["n"] == 140)
+    assert nps_now["measured"] == pytest.approx(-1000.0 / 140)
+    assert (nps_now["payout_pct"], nps_now["status"]) == (0.0, "paid")
     assert PayoutStatement.objects.get(pk=statement.pk).data == statement.data
 
 
