@@ -29,7 +29,6 @@ from cxmetrics.models import (
     PlanComponent,
     Response,
 )
-from cxmetrics.roles import can_read_figures
 from cxmetrics.selectors.goals_alignment import alignment
 from cxmetrics.selectors.summary import SummaryFilters, metric_summary
 
@@ -38,7 +37,6 @@ __all__ = [
     "filtered_goals",
     "goal_history",
     "goal_progress",
-    "goals_overview",
     "goals_queryset",
     "late_data",
     "plan_attainment",
@@ -167,26 +165,6 @@ def progress_from_figure(goal: Goal, as_of: date, figure: dict[str, Any] | None)
         "department_names": [d.name for d in departments],
         "scope": _scope(goal),
     }
-
-
-def goals_overview(
-    *,
-    as_of: date,
-    user: Any = None,
-    metric: str | None = None,
-    department: str | None = None,
-    active: bool | None = None,
-) -> list[dict[str, Any]]:
-    """Every goal's progress on ``as_of`` (ordered by end, name).
-
-    With ``user``, nothing for someone who may not read figures (integrators). ``department``
-    keeps goals that department participates in; ``active`` keeps goals whose period does
-    (True) or does not (False) contain ``as_of``. Cost: 4 queries plus one per goal.
-    """
-    if user is not None and not can_read_figures(user):
-        return []
-    goals = filtered_goals(as_of=as_of, metric=metric, department=department, active=active)
-    return [goal_progress(goal=goal, as_of=as_of) for goal in goals]
 
 
 def filtered_goals(

@@ -2,8 +2,9 @@
 rebuild ranges.
 
 Every write path stores exactly the aggregates that `selectors.summary.metric_summary_raw`
-computes (`selectors.counts.raw_sums`), in SQL, so a figure read from rollups equals the raw figure exactly
-(sentiment sums are integers, see `SENTIMENT_UNITS`). Two kinds of pending work feed a refresh:
+computes (`selectors.counts.raw_sums`), in SQL, so a figure read from rollups equals the raw
+figure exactly (sentiment sums are integers, see `SENTIMENT_UNITS`). Two kinds of pending work
+feed a refresh:
 
 * `RollupDelta` rows (`services.rollup_deltas`): purely additive changes (new responses, first
   sentiment scores), appended in the transaction that wrote the rows. A refresh adds them into

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cxmetrics.models import Goal, GoalSnapshot, IncentivePlan, PayoutStatement
-from cxmetrics.selectors.goals import alignment, goals_overview
+from cxmetrics.selectors.goals import alignment
+from cxmetrics.selectors.goals_batch import goals_overview
 from cxmetrics.services import rollups
 
 

@@ -9,7 +9,8 @@ import pytest
 from cxmetrics import metrics
 from cxmetrics.incentives import progress_pct
 from cxmetrics.models import Channel
-from cxmetrics.selectors.goals import goal_progress, goals_overview
+from cxmetrics.selectors.goals import goal_progress
+from cxmetrics.selectors.goals_batch import goals_overview
 from tests.goals.conftest import END, MID, START, make_goal, nps_30, store
 
 NPS_30 = metrics.nps(50, 30, 20)

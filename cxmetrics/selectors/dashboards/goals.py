@@ -9,6 +9,7 @@ from typing import Any
 
 from cxmetrics.incentives import progress_pct
 from cxmetrics.selectors import goals as goal_selectors
+from cxmetrics.selectors.goals_batch import goals_overview
 
 from .filters import today
 
@@ -21,7 +22,7 @@ def goals_board(
     interval, expected value and stretch as percent of the way from baseline to target (so
     goals on different metrics share one scale). Returns {as_of, goals}."""
     as_of = as_of or today()
-    goals = goal_selectors.goals_overview(as_of=as_of, user=user)
+    goals = goals_overview(as_of=as_of, user=user)
     if departments:
         wanted = set(departments)
         goals = [goal for goal in goals if wanted & set(goal["departments"])]
