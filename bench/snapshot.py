@@ -41,6 +41,9 @@ COMPARE_QUERIES = [
 
 def _setup(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    # Customer ids are stored as a keyed hash; a fixed key makes every checkout's answers equal
+    # (the default key is each checkout's own .secret_key).
+    os.environ["CUSTOMER_HASH_KEY"] = "bench-snapshot"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxmetrics.settings")
     import django
 

@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "FORMULA_VERSION",
@@ -66,6 +66,18 @@ class PayoutCurve:
     stretch: float
     threshold_payout: float = 50.0
     stretch_payout: float = 150.0
+
+    @classmethod
+    def of(cls, terms: Any) -> PayoutCurve:
+        """The curve of anything holding the five terms as attributes (a plan component, its
+        form input): one place that reads them."""
+        return cls(
+            threshold=terms.threshold,
+            target=terms.target,
+            stretch=terms.stretch,
+            threshold_payout=terms.threshold_payout,
+            stretch_payout=terms.stretch_payout,
+        )
 
     def validate(self) -> None:
         """Raise ValueError unless threshold < target <= stretch and the payouts make sense."""

@@ -200,13 +200,7 @@ def _component(component: PlanComponent, plan: IncentivePlan, as_of: date) -> di
     window_end = min(as_of, plan.period_end)
     figure = _figure(goal, plan.period_start, window_end)
     value, n, low, high = _value_n_interval(figure)
-    curve = incentives.PayoutCurve(
-        threshold=component.threshold,
-        target=component.target,
-        stretch=component.stretch,
-        threshold_payout=component.threshold_payout,
-        stretch_payout=component.stretch_payout,
-    )
+    curve = incentives.PayoutCurve.of(component)
     result = incentives.component_attainment(
         weight=component.weight,
         curve=curve,

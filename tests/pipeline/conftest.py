@@ -97,7 +97,7 @@ class Worker:
         self.process = None
 
 
-def _test_database_url() -> str:
+def worker_database_url() -> str:
     """The URL of the database this test runs on (pytest-django's test_<name>)."""
     from django.conf import settings
     from django.db import connection
@@ -116,7 +116,7 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:
     app.control.purge()
     worker = Worker(
         broker_url=os.environ["CELERY_BROKER_URL"],
-        database_url=_test_database_url(),
+        database_url=worker_database_url(),
         log=tmp_path / "worker.log",
     )
     worker.start()

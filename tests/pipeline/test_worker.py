@@ -19,7 +19,7 @@ from cxmetrics.celery import app
 from cxmetrics.models import DailyRollup, DirtyBucket, NewRows, Response, RollupDelta
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
 from tests.factories import make_api_key
-from tests.pipeline.conftest import Worker, _test_database_url
+from tests.pipeline.conftest import Worker, worker_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.broker]
 
@@ -162,7 +162,7 @@ def test_broker_down_during_ingest_loses_nothing(fault_broker, api, tmp_path, ca
     fault_broker["start"]()
     worker = Worker(
         broker_url=fault_broker["url"],
-        database_url=_test_database_url(),
+        database_url=worker_database_url(),
         log=tmp_path / "worker.log",
     )
     worker.start()

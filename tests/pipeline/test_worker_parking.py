@@ -11,7 +11,7 @@ import pytest
 
 from cxmetrics.celery import app
 from cxmetrics.models import TaskAttempt
-from tests.pipeline.conftest import Worker, _test_database_url
+from tests.pipeline.conftest import Worker, worker_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.broker]
 
@@ -21,7 +21,7 @@ def prefork_worker(transactional_db, tmp_path):
     app.control.purge()
     worker = Worker(
         broker_url=os.environ["CELERY_BROKER_URL"],
-        database_url=_test_database_url(),
+        database_url=worker_database_url(),
         log=tmp_path / "worker.log",
         options=(
             "--pool=prefork",

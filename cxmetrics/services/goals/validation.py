@@ -117,13 +117,7 @@ def _component_errors(component: ComponentIn, plan_values: dict[str, Any]) -> di
     for field in ("threshold_payout", "stretch_payout"):
         _number(errors, field, getattr(component, field), None)
     if not errors:
-        curve = incentives.PayoutCurve(
-            threshold=component.threshold,
-            target=component.target,
-            stretch=component.stretch,
-            threshold_payout=component.threshold_payout,
-            stretch_payout=component.stretch_payout,
-        )
+        curve = incentives.PayoutCurve.of(component)
         try:
             curve.validate()
         except ValueError as exc:
