@@ -101,7 +101,7 @@ class Response(models.Model):
             # One index serves every raw read by date (rollup refresh and rebuild by day, comments
             # and listings over a date range, with or without a metric); rows by source go
             # through the unique key. Each further index cost about 1 us of server CPU per
-            # ingested row (bench/api.py).
+            # ingested row (bench/api/).
             models.Index(fields=["day", "metric"], name="response_day_metric_idx"),
             # Comments still to score: tiny, so the per-minute catch-up never scans the table.
             models.Index(
@@ -136,7 +136,7 @@ class Response(models.Model):
 
 
 class AdditiveCounts(models.Model):
-    """The additive columns of a bucket (`selectors.summary._raw_sums` computes them)."""
+    """The additive columns of a bucket (`selectors.counts.raw_sums` computes them)."""
 
     n = models.IntegerField(default=0)
     total = models.FloatField(default=0)

@@ -43,7 +43,7 @@ __all__ = [
     "plans_list",
     "plans_overview",
     "plans_queryset",
-    "progress_from_figure",
+    "progress_from_score",
 ]
 
 
@@ -81,7 +81,7 @@ def _scope(goal: Goal) -> dict[str, list[str]]:
     }
 
 
-def _figure(goal: Goal, start: date, end: date) -> dict[str, Any] | None:
+def _measured(goal: Goal, start: date, end: date) -> dict[str, Any] | None:
     """The goal's metric over its scope on [start, end] (one rollup query), or None."""
     if end < start:
         return None
@@ -98,12 +98,12 @@ def _figure(goal: Goal, start: date, end: date) -> dict[str, Any] | None:
 
 
 def _value_n_interval(
-    figure: dict[str, Any] | None,
+    score: dict[str, Any] | None,
 ) -> tuple[float | None, int, float | None, float | None]:
-    if figure is None:
+    if score is None:
         return None, 0, None, None
-    low, high = figure.get("ci95") or (None, None)
-    return figure["score"], figure["n"], low, high
+    low, high = score.get("ci95") or (None, None)
+    return score["score"], score["n"], low, high
 
 
 def goal_progress(*, goal: Goal, as_of: date) -> dict[str, Any]:
@@ -115,14 +115,14 @@ def goal_progress(*, goal: Goal, as_of: date) -> dict[str, Any]:
     Cost: one rollup query (scope relations should be prefetched, see goals_queryset).
     """
     window_end = min(as_of, goal.end)
-    figure = _figure(goal, goal.start, window_end) if as_of >= goal.start else None
-    return progress_from_figure(goal, as_of, figure)
+    score = _measured(goal, goal.start, window_end) if as_of >= goal.start else None
+    return progress_from_score(goal, as_of, score)
 
 
-def progress_from_figure(goal: Goal, as_of: date, figure: dict[str, Any] | None) -> dict[str, Any]:
-    """`goal_progress` from the goal's measured figure over its window (None: no data)."""
+def progress_from_score(goal: Goal, as_of: date, score: dict[str, Any] | None) -> dict[str, Any]:
+    """`goal_progress` from the goal's measured score over its window (None: no data)."""
     window_end = min(as_of, goal.end)
-    value, n, low, high = _value_n_interval(figure)
+    value, n, low, high = _value_n_interval(score)
     expected = incentives.expected_value(
         baseline=goal.baseline, target=goal.target, start=goal.start, end=goal.end, as_of=as_of
     )
@@ -198,8 +198,8 @@ def goal_history(*, goal: Goal) -> list[dict[str, Any]]:
 def _component(component: PlanComponent, plan: IncentivePlan, as_of: date) -> dict[str, Any]:
     goal = component.goal
     window_end = min(as_of, plan.period_end)
-    figure = _figure(goal, plan.period_start, window_end)
-    value, n, low, high = _value_n_interval(figure)
+    score = _measured(goal, plan.period_start, window_end)
+    value, n, low, high = _value_n_interval(score)
     curve = incentives.PayoutCurve.of(component)
     result = incentives.component_attainment(
         weight=component.weight,

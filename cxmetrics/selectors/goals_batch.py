@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from cxmetrics.models import DailyRollup, Goal
 from cxmetrics.roles import can_read_figures
 from cxmetrics.selectors.counts import COUNT_FIELDS, as_counts, metric_q, score_from_counts
-from cxmetrics.selectors.goals import filtered_goals, progress_from_figure
+from cxmetrics.selectors.goals import filtered_goals, progress_from_score
 
 GOALS_PER_QUERY = 100
 """Goals measured per rollup query by `goals_progress`: each takes len(COUNT_FIELDS) result
@@ -24,15 +24,15 @@ def goals_progress(*, goals: Sequence[Goal], as_of: date) -> list[dict[str, Any]
     query per GOALS_PER_QUERY goals that have started, summing each goal's scope and window
     with a filtered SUM. The goals' relations should be prefetched (see goals_queryset)."""
     started = [goal for goal in goals if as_of >= goal.start]
-    figures: dict[int, dict[str, Any] | None] = {}
+    scores: dict[int, dict[str, Any] | None] = {}
     for first in range(0, len(started), GOALS_PER_QUERY):
-        figures.update(_figures(started[first : first + GOALS_PER_QUERY], as_of))
-    return [progress_from_figure(goal, as_of, figures.get(goal.pk)) for goal in goals]
+        scores.update(_measured_together(started[first : first + GOALS_PER_QUERY], as_of))
+    return [progress_from_score(goal, as_of, scores.get(goal.pk)) for goal in goals]
 
 
-def _figures(goals: Sequence[Goal], as_of: date) -> dict[int, dict[str, Any] | None]:
-    """What `_figure` gives each goal over [start, min(as_of, end)], in one query. The scope
-    is matched on ids, so the query needs no join."""
+def _measured_together(goals: Sequence[Goal], as_of: date) -> dict[int, dict[str, Any] | None]:
+    """Each goal's score over [start, min(as_of, end)], as goal_progress measures it, in one
+    query. The scope is matched on ids, so the query needs no join."""
     sums: dict[str, Sum] = {}
     for goal in goals:
         rows = metric_q(goal.metric) & Q(day__gte=goal.start, day__lte=min(as_of, goal.end))
@@ -44,11 +44,11 @@ def _figures(goals: Sequence[Goal], as_of: date) -> dict[int, dict[str, Any] | N
             rows &= Q(handled_by__in=goal.scope_handled_by)
         sums.update({f"g{goal.pk}_{key}": Sum(key, filter=rows) for key in COUNT_FIELDS})
     totals = DailyRollup.objects.aggregate(**sums) if sums else {}
-    figures: dict[int, dict[str, Any] | None] = {}
+    scores: dict[int, dict[str, Any] | None] = {}
     for goal in goals:
         counts = as_counts({key: totals[f"g{goal.pk}_{key}"] for key in COUNT_FIELDS})
-        figures[goal.pk] = score_from_counts(goal.metric, counts)
-    return figures
+        scores[goal.pk] = score_from_counts(goal.metric, counts)
+    return scores
 
 
 def goals_list(
@@ -81,7 +81,7 @@ def goals_overview(
 ) -> list[dict[str, Any]]:
     """Every goal's progress on ``as_of`` (ordered by end, name), as `goal_progress` gives it.
 
-    With ``user``, nothing for someone who may not read figures (integrators). ``department``
+    With ``user``, nothing for someone who may not read scores (integrators). ``department``
     keeps goals that department participates in; ``active`` keeps goals whose period does
     (True) or does not (False) contain ``as_of``. Cost: 4 queries plus one rollup query per
     GOALS_PER_QUERY goals that have started.

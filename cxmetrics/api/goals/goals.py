@@ -1,7 +1,7 @@
 """Goal endpoints: list, read, write, progress and history. Thin: validate, call one service or
 selector, respond. Field problems are 400s, role problems 403s, state conflicts 409s.
 
-Who may write what is decided by the services (cxmetrics.services.goals_access), on the object
+Who may write what is decided by the services (cxmetrics.services.goals.access), on the object
 as stored and as it will be; views call the "as stored" check first so that a write to an
 object the caller may not touch is refused before its fields are looked at."""
 

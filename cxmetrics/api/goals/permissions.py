@@ -2,7 +2,7 @@
 
 Executives, team leads and admins read everything; integrators (and API keys) nothing. Who may
 write which goal or plan is decided by the services, on the object as stored and as it will be
-after the write (cxmetrics.services.goals_access), so forms and the API answer alike.
+after the write (cxmetrics.services.goals.access), so forms and the API answer alike.
 """
 
 from __future__ import annotations
