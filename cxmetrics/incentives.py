@@ -254,6 +254,15 @@ def expected_value(*, baseline: float, target: float, start: date, end: date, as
     return baseline + share * (target - baseline)
 
 
+SHARED_MIN_DEPARTMENTS = 2
+"""A goal is shared when at least this many departments take part in it."""
+
+
+def is_shared(departments: int) -> bool:
+    """True when a goal with ``departments`` participating departments is a shared goal."""
+    return departments >= SHARED_MIN_DEPARTMENTS
+
+
 def progress_pct(value: float | None, *, baseline: float, target: float) -> float | None:
     """How far ``value`` is on the way from ``baseline`` (0) to ``target`` (100), in percent:
     below 0 is behind the baseline, above 100 beyond the target. None without a value, or when

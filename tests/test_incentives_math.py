@@ -14,6 +14,7 @@ from cxmetrics.incentives import (
     ComponentAttainment,
     PayoutCurve,
     component_attainment,
+    is_shared,
     plan_attainment,
     validate_weights,
 )
@@ -309,3 +310,7 @@ def test_a_curve_reads_its_five_terms_by_name() -> None:
     )
     # then the curve holds each term where it belongs
     assert PayoutCurve.of(terms) == PayoutCurve(20.0, 40.0, 60.0, 30.0, 170.0)
+
+
+def test_a_goal_is_shared_from_two_departments() -> None:
+    assert [is_shared(count) for count in (0, 1, 2, 3)] == [False, False, True, True]

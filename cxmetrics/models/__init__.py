@@ -8,6 +8,7 @@ from .privacy import REMOVED_COMMENT, PrivacyEvent
 from .responses import (
     BUCKET_FIELDS,
     BUCKET_KEY,
+    COUNT_FIELDS,
     DailyRollup,
     DirtyBucket,
     NewRows,
@@ -19,6 +20,7 @@ from .workers import SkippedComment, TaskAttempt, WorkerHeartbeat
 __all__ = [
     "BUCKET_FIELDS",
     "BUCKET_KEY",
+    "COUNT_FIELDS",
     "REMOVED_COMMENT",
     "SCORE_RANGES",
     "ApiKey",

@@ -196,6 +196,8 @@ class UnindexedBucketKey(BucketKey):
 BUCKET_KEY: tuple[str, ...] = tuple(field.name for field in BucketKey._meta.local_fields)
 # The same key as attnames (`channel_id`, ...): the columns of raw SQL and `values()`.
 BUCKET_FIELDS: tuple[str, ...] = tuple(field.attname for field in BucketKey._meta.local_fields)
+# The additive columns every score is computed from, in their declared order.
+COUNT_FIELDS: tuple[str, ...] = tuple(field.name for field in AdditiveCounts._meta.local_fields)
 
 
 class DailyRollup(AdditiveCounts, BucketKey):

@@ -30,27 +30,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from cxmetrics import metrics
-from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
+from cxmetrics.models import COUNT_FIELDS, Channel, Department, HandledBy, Metric, Source
 
 GROUP_BY_CHOICES = ("channel", "department", "handled_by", "source", "day", "week", "month")
 
-# The additive columns every score is computed from.
-COUNT_FIELDS = (
-    "n",
-    "total",
-    "total_sq",
-    "promoters",
-    "passives",
-    "detractors",
-    "satisfied",
-    "agree",
-    "commented",
-    "sentiment_n",
-    "sentiment_total",
-    "sentiment_total_sq",
-    "positive",
-    "negative",
-)
 
 # Sentiment sums are integers in units of 1e-4 (1e-8 for squares) in SQL, so that summing per
 # bucket and then across buckets equals summing raw rows exactly; they become floats only in

@@ -136,7 +136,6 @@ def progress_from_score(goal: Goal, as_of: date, score: dict[str, Any] | None) -
         as_of=as_of,
         end=goal.end,
     )
-    span = goal.target - goal.baseline
     departments = list(goal.departments.all())
     return {
         "goal_id": goal.pk,
@@ -156,11 +155,9 @@ def progress_from_score(goal: Goal, as_of: date, score: dict[str, Any] | None) -
         "high": high,
         "expected": expected,
         "status": status,
-        "progress_pct": (
-            100.0 * (value - goal.baseline) / span if value is not None and span else None
-        ),
+        "progress_pct": incentives.progress_pct(value, baseline=goal.baseline, target=goal.target),
         "owner": goal.owner.get_username(),
-        "shared": len(departments) >= 2,
+        "shared": incentives.is_shared(len(departments)),
         "departments": [d.slug for d in departments],
         "department_names": [d.name for d in departments],
         "scope": _scope(goal),
@@ -215,7 +212,7 @@ def _component(component: PlanComponent, plan: IncentivePlan, as_of: date) -> di
         "goal_id": goal.pk,
         "goal_name": goal.name,
         "metric": goal.metric,
-        "shared": len(goal.departments.all()) >= 2,
+        "shared": incentives.is_shared(len(goal.departments.all())),
         "weight": component.weight,
         "curve": {
             "threshold": curve.threshold,

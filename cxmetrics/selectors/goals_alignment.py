@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from cxmetrics import incentives
 from cxmetrics.models import Department, Goal, IncentivePlan, PlanComponent
 
 
@@ -38,7 +39,7 @@ def alignment(*, as_of: date | None = None) -> dict[str, Any]:
     shared = {
         g.pk: g
         for g in sorted(goals.values(), key=lambda g: (g.end, g.name))
-        if len(g.departments.all()) >= 2
+        if incentives.is_shared(len(g.departments.all()))
     }
     total: dict[int, int] = defaultdict(int)
     on_goal: dict[tuple[int, int], int] = defaultdict(int)

@@ -24,16 +24,17 @@ def test_an_nps_score_is_promoters_minus_detractors_in_points_with_its_counts():
     assert list(score) == ["n", "score", "promoters", "passives", "detractors", "moe95", "ci95"]
     assert (score["n"], score["promoters"], score["detractors"]) == (10, 5, 2)
     assert score["score"] == pytest.approx(30.0)
-    assert score["ci95"] == [
-        pytest.approx(30.0 - score["moe95"]),
-        pytest.approx(30 + score["moe95"]),
-    ]
+    # variance 0.7 - 0.3^2 = 0.61; margin 1.959964 x 100 x sqrt(0.61 / 10) = 48.4075 points
+    assert score["moe95"] == pytest.approx(48.407539501852554)
+    assert score["ci95"] == [pytest.approx(-18.407539501852554), pytest.approx(78.40753950185255)]
 
 
 def test_a_csat_score_is_the_satisfied_share_in_percent():
     score = score_from_counts("csat", counts(n=10, satisfied=8))
     assert list(score) == ["n", "score", "satisfied", "ci95"]
     assert (score["n"], score["satisfied"], score["score"]) == (10, 8, pytest.approx(80.0))
+    # Wilson 95% for 8 of 10: (0.8 + z^2/20 -+ z sqrt(0.016 + z^2/400)) / (1 + z^2/10)
+    assert score["ci95"] == [pytest.approx(49.01624715366418), pytest.approx(94.33178485456247)]
 
 
 def test_a_ces_score_is_the_mean_answer_with_the_agreeing_share():
@@ -41,6 +42,9 @@ def test_a_ces_score_is_the_mean_answer_with_the_agreeing_share():
     score = score_from_counts("ces", counts(n=4, total=20.0, total_sq=102.0, agree=3))
     assert list(score) == ["n", "score", "pct_agree", "moe95", "ci95"]
     assert (score["score"], score["pct_agree"]) == (pytest.approx(5.0), pytest.approx(75.0))
+    # sample SD sqrt((102 - 20^2/4) / 3) = 0.8165; margin 1.959964 x 0.8165 / sqrt(4) = 0.8002
+    assert score["moe95"] == pytest.approx(0.8001519460592181)
+    assert score["ci95"] == [pytest.approx(4.199848053940782), pytest.approx(5.800151946059218)]
 
 
 def test_a_sentiment_score_reads_the_sentiment_columns_only():
@@ -91,5 +95,11 @@ def test_comparing_two_groups_gives_the_difference_a_minus_b_or_none_without_dat
     # then the difference is 60 points, significant; without one group there is nothing
     fields = compare_fields("csat", a, b)
     assert fields["difference"] == pytest.approx(60.0)
-    assert fields["z"] == fields["statistic"] and fields["significant"] is True
+    # pooled p = 0.5: se = sqrt(0.25 x (1/10 + 1/10)) = 0.2236; z = 0.6 / 0.2236 = 2.683
+    assert (fields["test"], fields["statistic"], fields["z"]) == (
+        "two_proportion_z",
+        pytest.approx(2.6832815729997477),
+        pytest.approx(2.6832815729997477),
+    )
+    assert (fields["p"], fields["significant"]) == (pytest.approx(0.007290358091535776), True)
     assert compare_fields("csat", a, None) is None

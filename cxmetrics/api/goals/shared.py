@@ -14,6 +14,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.request import Request
 
 from cxmetrics.api.goals.serializers import AsOfQuerySerializer
+from cxmetrics.api.queries import valid_query
 from cxmetrics.localtime import local_day
 from cxmetrics.services import goals as goal_services
 
@@ -21,10 +22,8 @@ ID_REGEX = r"[0-9]{1,15}"
 
 
 def query_params(serializer_class: type, request: Request) -> dict[str, Any]:
-    """The query string validated by `serializer_class` (a 400 with field messages if not)."""
-    serializer = serializer_class(data=request.query_params.dict())
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    """The query string's values, validated by `serializer_class` (`api.queries.valid_query`)."""
+    return valid_query(serializer_class, request).validated_data
 
 
 def as_of_param(request: Request) -> date:

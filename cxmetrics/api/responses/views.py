@@ -19,6 +19,7 @@ from cxmetrics.api import ingest_docs, schema
 from cxmetrics.api.ingest_views import CxAPIView, ingest_canonical
 from cxmetrics.api.parsers import CSVParser, CSVRenderer, NDJSONParser
 from cxmetrics.api.permissions import CanReadFigures, ReadOrPush
+from cxmetrics.api.queries import valid_query
 from cxmetrics.api.responses import examples
 from cxmetrics.api.responses import serializers as s
 from cxmetrics.csvsafe import csv_text
@@ -32,13 +33,6 @@ READ_ERRORS = {
     403: schema.DENIED,
     429: schema.THROTTLED,
 }
-
-
-def _valid(query_class: type[s.FilterQuery], request: Request) -> Any:
-    """The query string, validated by `query_class` (a 400 with field messages if not)."""
-    query = query_class(data=request.query_params.dict())
-    query.is_valid(raise_exception=True)
-    return query
 
 
 class ResponsesView(CxAPIView):
@@ -77,7 +71,7 @@ class ResponsesView(CxAPIView):
         tags=["responses"],
     )
     def get(self, request: Request) -> Any:
-        query = _valid(s.ResponseListQuery, request)
+        query = valid_query(s.ResponseListQuery, request)
         filters = query.filters()
         metrics = query.validated_data.get("metric") or ()
         if request.accepted_renderer.format == "csv":
@@ -138,7 +132,7 @@ class SummaryView(CxAPIView):
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.SummaryQuery, request)
+        query = valid_query(s.SummaryQuery, request)
         data = query.validated_data
         groups = metric_summary(
             metric=data["metric"], group_by=data.get("group_by"), filters=query.filters()
@@ -174,7 +168,7 @@ class CompareView(CxAPIView):
         tags=["metrics"],
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.CompareQuery, request)
+        query = valid_query(s.CompareQuery, request)
         data = query.validated_data
         return Response(
             compare_groups(

@@ -136,11 +136,12 @@ def summary_filters(
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
+    """A dropdown's value (a list, a comma string or None) as `scope.split_values` reads it."""
     if not value:
         return ()
-    if isinstance(value, str):
-        value = value.split(",")
-    return tuple(dict.fromkeys(str(item).strip() for item in value if str(item).strip()))
+    return scope.split_values(
+        value if isinstance(value, str) else ",".join(str(item) for item in value)
+    )
 
 
 def _last(value: Any) -> Any:

@@ -21,6 +21,8 @@ from .access import check_plan, check_plan_before
 from .goals import StateConflict
 from .validation import ComponentIn, InvalidInput, plan_errors
 
+CLOSED_PLAN = "This plan's period is closed; its statement never changes."
+
 PLAN_FIELDS = ("name", "department", "period_start", "period_end", "confidence_gate", "min_n")
 
 
@@ -91,7 +93,7 @@ def update_plan(
     if not trusted:
         check_plan_before(actor, plan)
     if plan.is_closed:
-        raise StateConflict("This plan's period is closed; its statement never changes.")
+        raise StateConflict(CLOSED_PLAN)
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise InvalidInput({field: ["Unknown field."] for field in sorted(unknown)})
@@ -122,7 +124,7 @@ def update_plan(
     with transaction.atomic():
         locked = IncentivePlan.objects.select_for_update().get(pk=plan.pk)
         if locked.is_closed:
-            raise StateConflict("This plan's period is closed; its statement never changes.")
+            raise StateConflict(CLOSED_PLAN)
         if any(getattr(plan, f) != values[f] for f in PLAN_FIELDS):
             for field in PLAN_FIELDS:
                 setattr(plan, field, values[field])
