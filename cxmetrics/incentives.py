@@ -49,6 +49,15 @@ GOAL_STATUSES: tuple[GoalStatus, ...] = (
 )
 
 
+DEFAULT_THRESHOLD_PAYOUT = 50.0
+"""Percent paid at the threshold unless a plan says otherwise."""
+DEFAULT_STRETCH_PAYOUT = 150.0
+"""Percent paid at the stretch value unless a plan says otherwise."""
+CURVE_TERMS = ("threshold", "target", "stretch", "threshold_payout", "stretch_payout")
+"""The five terms of a payout curve, as PayoutCurve, plan components and their inputs name
+them."""
+
+
 @dataclass(frozen=True)
 class PayoutCurve:
     """Piecewise-linear payout curve for a "higher is better" metric.
@@ -64,20 +73,14 @@ class PayoutCurve:
     threshold: float
     target: float
     stretch: float
-    threshold_payout: float = 50.0
-    stretch_payout: float = 150.0
+    threshold_payout: float = DEFAULT_THRESHOLD_PAYOUT
+    stretch_payout: float = DEFAULT_STRETCH_PAYOUT
 
     @classmethod
     def of(cls, terms: Any) -> PayoutCurve:
-        """The curve of anything holding the five terms as attributes (a plan component, its
+        """The curve of anything holding the CURVE_TERMS as attributes (a plan component, its
         form input): one place that reads them."""
-        return cls(
-            threshold=terms.threshold,
-            target=terms.target,
-            stretch=terms.stretch,
-            threshold_payout=terms.threshold_payout,
-            stretch_payout=terms.stretch_payout,
-        )
+        return cls(**{term: getattr(terms, term) for term in CURVE_TERMS})
 
     def validate(self) -> None:
         """Raise ValueError unless threshold < target <= stretch and the payouts make sense."""

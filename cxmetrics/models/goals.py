@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cxmetrics import incentives
+
 from .choices import Metric
 from .org import Channel, Department
 
@@ -136,8 +138,8 @@ class PlanComponent(models.Model):
     threshold = models.FloatField()
     target = models.FloatField()
     stretch = models.FloatField()
-    threshold_payout = models.FloatField(default=50.0)
-    stretch_payout = models.FloatField(default=150.0)
+    threshold_payout = models.FloatField(default=incentives.DEFAULT_THRESHOLD_PAYOUT)
+    stretch_payout = models.FloatField(default=incentives.DEFAULT_STRETCH_PAYOUT)
 
     history = HistoricalRecords()
 

@@ -17,17 +17,9 @@ from typing import Any
 from django.utils.dateparse import parse_date
 
 from cxmetrics.models import Channel, Department, HandledBy, Metric, Source
-from cxmetrics.selectors.summary import SummaryFilters
+from cxmetrics.selectors.summary import DIMENSIONS, SummaryFilters
 
-DIMENSIONS = ("channel", "department", "handled_by", "source")
 SCOPE_KEYS = ("start", "end", *DIMENSIONS)
-FILTER_FIELDS = {
-    "channel": "channels",
-    "department": "departments",
-    "handled_by": "handled_by",
-    "source": "sources",
-}
-"""The SummaryFilters attribute each list key fills."""
 
 DATE_MESSAGE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 END_BEFORE_START = "end must be on or after start"
@@ -140,12 +132,5 @@ def parse_scope(
         lists[key], message = known_values(raw, key) if raw else ((), None)
         if message:
             errors[key] = message
-    filters = SummaryFilters(
-        start=days["start"],
-        end=days["end"],
-        channels=lists["channel"],
-        departments=lists["department"],
-        handled_by=lists["handled_by"],
-        sources=lists["source"],
-    )
+    filters = SummaryFilters.of(start=days["start"], end=days["end"], **lists)
     return Scope(filters=filters, errors=errors)

@@ -31,6 +31,16 @@ from cxmetrics.selectors.counts import (
     sampled_score,
 )
 
+DIMENSIONS = ("channel", "department", "handled_by", "source")
+"""The dimensions a score is filtered, grouped or compared by (the API's and the URLs' keys)."""
+FILTER_FIELDS = {
+    "channel": "channels",
+    "department": "departments",
+    "handled_by": "handled_by",
+    "source": "sources",
+}
+"""The SummaryFilters attribute each dimension's list fills."""
+
 
 @dataclass(frozen=True)
 class SummaryFilters:
@@ -42,6 +52,17 @@ class SummaryFilters:
     departments: tuple[str, ...] = ()
     handled_by: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, *, start: date | None = None, end: date | None = None, **lists: Any
+    ) -> SummaryFilters:
+        """Filters from dimension keys (``channel=("web",)``, ...; None or empty means all)."""
+        return cls(
+            start=start,
+            end=end,
+            **{FILTER_FIELDS[key]: tuple(values or ()) for key, values in lists.items()},
+        )
 
     def q(self) -> Q:
         q = Q()
@@ -107,11 +128,9 @@ def compare_groups(
     """Two groups of one dimension side by side, with the difference and the metric's test
     (`comparison_fields`); when a group has no responses every test field is None and
     `reason` says which. One query (plus one for the labels of channel, department, source)."""
-    if by not in ("channel", "department", "handled_by", "source"):
-        raise ValueError("by must be one of channel, department, handled_by, source")
-    field = {"channel": "channels", "department": "departments", "source": "sources"}.get(
-        by, "handled_by"
-    )
+    if by not in DIMENSIONS:
+        raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}")
+    field = FILTER_FIELDS[by]
     scoped = SummaryFilters(**{**filters.__dict__, field: (a, b)})
     queryset = DailyRollup.objects.filter(metric_q(metric), scoped.q())
     counts = {row["key"]: row for row in group_counts(queryset, rollup_sums(), by)}

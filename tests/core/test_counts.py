@@ -3,10 +3,13 @@ worked examples, so a constant or a swapped column fails."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cxmetrics.selectors import (
     COUNT_FIELDS,
+    SummaryFilters,
     as_counts,
     compare_fields,
     sampled_score,
@@ -103,3 +106,14 @@ def test_comparing_two_groups_gives_the_difference_a_minus_b_or_none_without_dat
     )
     assert (fields["p"], fields["significant"]) == (pytest.approx(0.007290358091535776), True)
     assert compare_fields("csat", a, None) is None
+
+
+def test_filters_from_dimension_keys_fill_the_matching_fields():
+    # given lists by dimension key (None meaning all), when made into filters
+    filters = SummaryFilters.of(
+        start=date(2026, 1, 1), channel=["web", "chat"], handled_by=("ai",), source=None
+    )
+    # then each list lands in its own field, as a tuple
+    assert filters == SummaryFilters(
+        start=date(2026, 1, 1), channels=("web", "chat"), handled_by=("ai",)
+    )

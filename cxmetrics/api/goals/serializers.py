@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+from cxmetrics import incentives
 from cxmetrics.models import (
     Channel,
     Department,
@@ -169,8 +170,10 @@ class ComponentSerializer(serializers.Serializer):
     threshold = JSONFloatField()
     target = JSONFloatField()
     stretch = JSONFloatField()
-    threshold_payout = JSONFloatField(default=50.0, min_value=0.0, max_value=100.0)
-    stretch_payout = JSONFloatField(default=150.0)
+    threshold_payout = JSONFloatField(
+        default=incentives.DEFAULT_THRESHOLD_PAYOUT, min_value=0.0, max_value=100.0
+    )
+    stretch_payout = JSONFloatField(default=incentives.DEFAULT_STRETCH_PAYOUT)
 
 
 class IncentivePlanSerializer(ChangeSerializer):

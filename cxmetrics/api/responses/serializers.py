@@ -67,14 +67,8 @@ class FilterQuery(serializers.Serializer):
 
     def filters(self) -> SummaryFilters:
         data = self.validated_data
-        return SummaryFilters(
-            start=data.get("start"),
-            end=data.get("end"),
-            channels=data.get("channel") or (),
-            departments=data.get("department") or (),
-            handled_by=data.get("handled_by") or (),
-            sources=data.get("source") or (),
-        )
+        lists = {key: data.get(key) for key in DIMENSIONS}
+        return SummaryFilters.of(start=data.get("start"), end=data.get("end"), **lists)
 
 
 class SummaryQuery(FilterQuery):

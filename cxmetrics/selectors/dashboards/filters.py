@@ -22,7 +22,7 @@ from cxmetrics.ingest.validate import EARLIEST_DAY
 from cxmetrics.localtime import local_day
 from cxmetrics.models import Channel, DailyRollup, Department, HandledBy, Metric
 from cxmetrics.selectors import scope
-from cxmetrics.selectors.summary import SummaryFilters
+from cxmetrics.selectors.summary import FILTER_FIELDS, SummaryFilters
 
 DEFAULT_DAYS = 90
 GRAINS = ("day", "week", "month")
@@ -218,7 +218,7 @@ def parse_dashboard_query(
     for key in LIST_KEYS:
         if key in parsed.errors:
             errors[key] = parsed.errors[key]
-        values[key] = list(getattr(parsed.filters, scope.FILTER_FIELDS[key]))
+        values[key] = list(getattr(parsed.filters, FILTER_FIELDS[key]))
 
     for key, choices in CHOICE_KEYS.items():
         default = chosen_defaults[key]

@@ -99,18 +99,7 @@ def update_plan(
         raise InvalidInput({field: ["Unknown field."] for field in sorted(unknown)})
     values = {field: getattr(plan, field) for field in PLAN_FIELDS} | changes
     if components is None:
-        components = [
-            ComponentIn(
-                goal=c.goal,
-                weight=c.weight,
-                threshold=c.threshold,
-                target=c.target,
-                stretch=c.stretch,
-                threshold_payout=c.threshold_payout,
-                stretch_payout=c.stretch_payout,
-            )
-            for c in plan.components.select_related("goal")
-        ]
+        components = [ComponentIn.of(c) for c in plan.components.select_related("goal")]
         if errors := plan_errors(values=values, components=components):
             # Existing components made invalid by a new period are reported as such.
             raise InvalidInput(errors)

@@ -41,8 +41,14 @@ class ComponentIn:
     threshold: float
     target: float
     stretch: float
-    threshold_payout: float = 50.0
-    stretch_payout: float = 150.0
+    threshold_payout: float = incentives.DEFAULT_THRESHOLD_PAYOUT
+    stretch_payout: float = incentives.DEFAULT_STRETCH_PAYOUT
+
+    @classmethod
+    def of(cls, component: Any) -> ComponentIn:
+        """A stored plan component as input (to validate it again under new plan values)."""
+        terms = {term: getattr(component, term) for term in incentives.CURVE_TERMS}
+        return cls(goal=component.goal, weight=component.weight, **terms)
 
 
 def add_error(errors: dict[str, Any], field: str, message: str) -> None:
