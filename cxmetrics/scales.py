@@ -6,7 +6,7 @@ the response table's check constraint, `Response.clean` and validation messages 
 
 from __future__ import annotations
 
-__all__ = ["SCORE_RANGES"]
+__all__ = ["SCORE_FORMATS", "SCORE_RANGES", "format_score"]
 
 # Valid score range per metric, inclusive, and whether the score must be whole. Keyed by the
 # `models.Metric` values, in their order.
@@ -16,3 +16,19 @@ SCORE_RANGES: dict[str, tuple[float, float, bool]] = {
     "ces": (1, 7, True),
     "sentiment": (-1, 1, False),
 }
+
+# Display precision of a metric's score (NPS and CSAT points, CES and sentiment on their scales);
+# computations stay unrounded. Pages and plain-language explanations share it.
+SCORE_FORMATS: dict[str, str] = {
+    "nps": "{:.1f}",
+    "csat": "{:.1f}%",
+    "ces": "{:.2f}",
+    "sentiment": "{:+.3f}",
+}
+
+
+def format_score(value: float | None, metric: str) -> str:
+    """A score, bound or curve point on its metric's own scale, for display (a dash if None)."""
+    if value is None:
+        return "–"
+    return SCORE_FORMATS.get(str(metric), "{:.2f}").format(value)

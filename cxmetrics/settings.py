@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "cxmetrics",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workspace.navigation.header",
             ],
         },
     },
@@ -114,6 +116,8 @@ STORAGES = {
 }
 # Serve static files from the apps' folders without collectstatic (make run, tests).
 WHITENOISE_USE_FINDERS = True
+# The dashboards' Bootstrap and stylesheet, for the workspace's pages too (one copy).
+STATICFILES_DIRS = [("dashboards", BASE_DIR / "dashboards" / "assets")]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -28,4 +28,5 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("dashboards.urls")),
+    path("", include("workspace.urls")),
 ]

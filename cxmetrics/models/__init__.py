@@ -2,7 +2,16 @@
 
 from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
 from .days import DayZone
-from .goals import Goal, GoalSnapshot, GoalStatus, IncentivePlan, PayoutStatement, PlanComponent
+from .goals import (
+    Goal,
+    GoalInvitation,
+    GoalSnapshot,
+    GoalStatus,
+    IncentivePlan,
+    InvitationStatus,
+    PayoutStatement,
+    PlanComponent,
+)
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .privacy import REMOVED_COMMENT, PrivacyEvent
 from .responses import (
@@ -30,10 +39,12 @@ __all__ = [
     "Department",
     "DirtyBucket",
     "Goal",
+    "GoalInvitation",
     "GoalSnapshot",
     "GoalStatus",
     "HandledBy",
     "IncentivePlan",
+    "InvitationStatus",
     "Metric",
     "NewRows",
     "PayoutStatement",

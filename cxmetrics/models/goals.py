@@ -53,6 +53,9 @@ class Goal(models.Model):
     last_alerted_status = models.CharField(
         max_length=20, choices=GoalStatus.choices, blank=True, editable=False
     )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived goals leave the lists; plans keep them."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +69,49 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class GoalInvitation(models.Model):
+    """A department asked to take part in a goal by a lead who does not lead it.
+
+    The department becomes a participant (``Goal.departments``) only when one of its leads
+    accepts, or an admin does; a declined invitation stays as the answer given.
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="invitations")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "department"], name="goal_invitation_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} invited to {self.goal} ({self.status})"
 
 
 class GoalSnapshot(models.Model):
@@ -105,6 +151,16 @@ class IncentivePlan(models.Model):
         help_text="Pay on the lower bound of the 95% interval instead of the point value.",
     )
     min_n = models.PositiveIntegerField(default=30)
+    target_bonus = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The amount paid at 100%; every payout is also shown as money.",
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="ISO 4217 code of the target bonus (EUR, USD...)."
+    )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from cxmetrics.branding import ICON
+from cxmetrics.scales import format_score
 
 register = template.Library()
 
@@ -12,13 +13,7 @@ def icon_href() -> str:
     return mark_safe(ICON)  # a constant of ours, quotes and all
 
 
-# Display precision per metric; computations stay unrounded.
-_FORMATS = {"nps": "{:.1f}", "csat": "{:.1f}%", "ces": "{:.2f}", "sentiment": "{:+.3f}"}
-
-
 @register.filter
 def score(value: float | None, metric: str) -> str:
     """Format a score, margin or bound on its metric's own scale for display."""
-    if value is None:
-        return "–"
-    return _FORMATS.get(str(metric), "{:.2f}").format(value)
+    return format_score(value, metric)

@@ -1,0 +1,3 @@
+"""Workspace pages: goals (see workspace/__init__.py)."""
+
+urlpatterns: list = []

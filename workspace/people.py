@@ -1,0 +1,3 @@
+"""Workspace pages: people (see workspace/__init__.py)."""
+
+urlpatterns: list = []

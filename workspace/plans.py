@@ -1,0 +1,3 @@
+"""Workspace pages: plans (see workspace/__init__.py)."""
+
+urlpatterns: list = []

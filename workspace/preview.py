@@ -1,0 +1,3 @@
+"""Workspace pages: preview (see workspace/__init__.py)."""
+
+urlpatterns: list = []

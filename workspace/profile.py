@@ -1,0 +1,3 @@
+"""Workspace pages: profile (see workspace/__init__.py)."""
+
+urlpatterns: list = []

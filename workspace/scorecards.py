@@ -1,0 +1,3 @@
+"""Workspace pages: scorecards (see workspace/__init__.py)."""
+
+urlpatterns: list = []
