@@ -109,6 +109,20 @@ class PayoutCurve:
         """Highest possible payout in percent (100 when there is no stretch)."""
         return self.stretch_payout if self.stretch > self.target else 100.0
 
+    def points(self, low: float, high: float) -> list[tuple[float, float]]:
+        """The curve drawn from ``low`` to ``high`` (its axis, e.g. the metric's range): the
+        corners (value, payout percent) where its slope changes, in increasing value. A line
+        through them is the curve; the jump at the threshold is a vertical segment."""
+        self.validate()
+        corners = [(self.threshold, self.threshold_payout), (self.target, 100.0)]
+        if self.stretch > self.target:
+            corners.append((self.stretch, self.stretch_payout))
+        if low < self.threshold:
+            corners[:0] = [(low, 0.0), (self.threshold, 0.0)]
+        inside = [(x, y) for x, y in corners if low <= x <= high]
+        ends = [(x, self.payout(x)) for x in (low, high) if x not in {c[0] for c in inside}]
+        return sorted(inside + ends, key=lambda corner: (corner[0], corner[1]))
+
     def payout(self, value: float) -> float:
         """Payout percent for a measured value (non-decreasing in ``value``)."""
         self.validate()

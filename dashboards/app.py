@@ -21,6 +21,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 from dash._callback_context import context_value as callback_context_value
 
 from cxmetrics.branding import ICON
+from cxmetrics.navigation import workspace_links
 from dashboards import guard
 from dashboards.context import csp_nonce, csrf_token, current_user
 from dashboards.pages import PAGES
@@ -93,6 +94,18 @@ def _navbar() -> dbc.Navbar:
         )
         for page in PAGES
     ]
+    if workspace := workspace_links(user):
+        links.append(
+            dbc.NavItem(
+                html.Span(
+                    "|", className="navbar-text text-secondary px-2", **{"aria-hidden": "true"}
+                )
+            )
+        )
+        links += [
+            dbc.NavItem(dbc.NavLink(link.title, href=link.href, external_link=True))
+            for link in workspace
+        ]
     logout = html.Form(
         [
             dcc.Input(type="hidden", name="csrfmiddlewaretoken", value=csrf_token()),

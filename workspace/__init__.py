@@ -7,6 +7,6 @@ A layer beside `dashboards`: it reads through `cxmetrics.selectors` and writes t
 
 - :mod:`.access`: who may open which page (decorators), NotAllowed -> 403 page;
 - :mod:`.navigation`: the header every workspace page shares;
-- :mod:`.goals`, :mod:`.preview`, :mod:`.plans`, :mod:`.scorecards`, :mod:`.people`,
+- :mod:`.goals`, :mod:`.goal_form`, :mod:`.plans`, :mod:`.scorecards`, :mod:`.people`,
   :mod:`.profile`: the pages, each module with its ``urlpatterns``.
 """

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxmetrics.navigation import WORKSPACE_LINKS
-from cxmetrics.roles import can_read_figures, is_admin
+from cxmetrics.navigation import workspace_links
+from cxmetrics.roles import can_read_figures
 
 
 def _dashboard_links() -> list[tuple[str, str]]:
@@ -20,9 +20,7 @@ def header(request: Any) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav": None}
     readers = can_read_figures(user)
-    workspace = [
-        link for link in WORKSPACE_LINKS if readers and (not link.admin_only or is_admin(user))
-    ]
+    workspace = workspace_links(user)
     path = request.path
     return {
         "nav": {

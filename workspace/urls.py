@@ -1,10 +1,10 @@
 """The workspace's addresses: each page module declares its own ``urlpatterns``."""
 
-from workspace import goals, people, plans, preview, profile, scorecards
+from workspace import goal_form, goals, people, plans, profile, scorecards
 
 urlpatterns = [
     *goals.urlpatterns,
-    *preview.urlpatterns,
+    *goal_form.urlpatterns,
     *plans.urlpatterns,
     *scorecards.urlpatterns,
     *people.urlpatterns,

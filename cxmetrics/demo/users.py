@@ -14,6 +14,8 @@ from cxmetrics.models import Department, Role
 DEMO_USERS = (
     ("executive", Role.EXECUTIVE, ()),
     ("lead", Role.TEAM_LEAD, ("support",)),
+    ("product_lead", Role.TEAM_LEAD, ("product",)),
+    ("billing_lead", Role.TEAM_LEAD, ("billing",)),
     ("admin", Role.ADMIN, ()),
 )
 

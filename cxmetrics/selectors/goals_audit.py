@@ -1,4 +1,5 @@
-"""The audit trail of goals, plans and plan components (django-simple-history rows).
+"""The audit trail of goals, their invitations, plans and plan components
+(django-simple-history rows).
 
 Each entry: who, when, model, object, action (created/changed/deleted) and the changed fields
 with their values before and after (``diff_against`` the previous history row; relations as
@@ -13,9 +14,22 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from cxmetrics.models import Channel, Department, Goal, IncentivePlan, PlanComponent
+from cxmetrics.models import (
+    Channel,
+    Department,
+    Goal,
+    GoalInvitation,
+    IncentivePlan,
+    PlanComponent,
+)
 
-AUDITED = {"goal": Goal, "incentive_plan": IncentivePlan, "plan_component": PlanComponent}
+AUDITED = {
+    "goal": Goal,
+    "goal_invitation": GoalInvitation,
+    "incentive_plan": IncentivePlan,
+    "plan_component": PlanComponent,
+}
+USER_FIELDS = frozenset({"owner", "invited_by", "answered_by"})
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 MAX_LIMIT = 200
 
@@ -44,7 +58,7 @@ class _Labels:
         return self._cache[kind]
 
     def value(self, field: str, value: Any) -> Any:
-        if field == "owner" and value is not None:
+        if field in USER_FIELDS and value is not None:
             return self._map("user").get(value, value)
         if field == "department" and value is not None:
             return self._map("department").get(value, value)
@@ -60,9 +74,12 @@ def _related_kind(m2m_field: str) -> str:
     return "channel" if m2m_field == "scope_channels" else "department"
 
 
-def _label(model_name: str, record: Any) -> str:
+def _label(model_name: str, record: Any, labels: _Labels) -> str:
     if model_name == "plan_component":
         return f"plan {record.plan_id}: goal {record.goal_id} ({record.weight}%)"
+    if model_name == "goal_invitation":
+        department = labels.value("department", record.department_id)
+        return f"goal {record.goal_id}: {department} ({record.status})"
     return str(record.name)
 
 
@@ -114,7 +131,7 @@ def _entry(model_name: str, record: Any, labels: _Labels) -> dict[str, Any]:
         "id": f"{model_name}:{record.history_id}",
         "model": model_name,
         "object_id": record.id,
-        "object": _label(model_name, record),
+        "object": _label(model_name, record, labels),
         "action": action,
         "user": user.get_username() if user else None,
         "at": record.history_date,
@@ -131,7 +148,8 @@ def audit_log(
     offset: int = 0,
 ) -> dict[str, Any]:
     """Newest first: ``{"count": total, "results": [entries]}``. ``model`` is one of
-    goal, incentive_plan, plan_component. Cost: about two queries per entry returned."""
+    AUDITED (goal, goal_invitation, incentive_plan, plan_component). Cost: about two queries
+    per entry returned."""
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     streams = []

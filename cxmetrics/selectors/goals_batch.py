@@ -58,11 +58,17 @@ def goals_list(
     department: str | None = None,
     active: bool | None = None,
     status: str | None = None,
+    archived: bool | None = False,
 ) -> list[Goal]:
     """The goals the API lists (ordered by end, name), filtered as `goals_overview` filters
-    them; ``status`` keeps goals whose `goal_progress` on ``as_of`` has that status.
-    Cost: 4 queries, plus one rollup query per GOALS_PER_QUERY goals with ``status``."""
-    goals = list(filtered_goals(as_of=as_of, metric=metric, department=department, active=active))
+    them (``archived``: as `filtered_goals`, default the goals not archived); ``status``
+    keeps goals whose `goal_progress` on ``as_of`` has that status.
+    Cost: 5 queries, plus one rollup query per GOALS_PER_QUERY goals with ``status``."""
+    goals = list(
+        filtered_goals(
+            as_of=as_of, metric=metric, department=department, active=active, archived=archived
+        )
+    )
     if status is None:
         return goals
     progress = goals_progress(goals=goals, as_of=as_of)
@@ -83,8 +89,8 @@ def goals_overview(
 
     With ``user``, nothing for someone who may not read scores (integrators). ``department``
     keeps goals that department participates in; ``active`` keeps goals whose period does
-    (True) or does not (False) contain ``as_of``. Cost: 4 queries plus one rollup query per
-    GOALS_PER_QUERY goals that have started.
+    (True) or does not (False) contain ``as_of``; archived goals are left out. Cost: 5 queries
+    plus one rollup query per GOALS_PER_QUERY goals that have started.
     """
     if user is not None and not can_read_figures(user):
         return []

@@ -42,6 +42,14 @@ from dashboards.figures.base import (
     score_hover,
     shorten,
 )
+from dashboards.figures.curves import (
+    NO_CURVES,
+    chosen_curve,
+    curve_options,
+    curve_range,
+    payout_curve_figure,
+    you_are_here,
+)
 from dashboards.figures.goals import (
     GOAL_ROW_HEIGHT,
     NO_GOALS,
@@ -81,6 +89,7 @@ __all__ = [
     "HANDLER_LABELS",
     "METRIC_LABELS",
     "METRIC_UNITS",
+    "NO_CURVES",
     "NO_GOALS",
     "NO_MATCH",
     "OKABE_ITO",
@@ -97,9 +106,12 @@ __all__ = [
     "automation_rows",
     "bar",
     "breakdown_figure",
+    "chosen_curve",
     "component_rows",
     "consistency_figure",
     "consistency_panel",
+    "curve_options",
+    "curve_range",
     "empty_figure",
     "escalation_figure",
     "fmt",
@@ -117,6 +129,7 @@ __all__ = [
     "new_figure",
     "pair_rows",
     "pairwise_figure",
+    "payout_curve_figure",
     "plan_rows",
     "sample_note",
     "sample_symbols",
@@ -125,4 +138,5 @@ __all__ = [
     "shorten",
     "themes_figure",
     "trend_figure",
+    "you_are_here",
 ]

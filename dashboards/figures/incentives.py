@@ -1,4 +1,5 @@
-"""Incentive figures: who is paid on which shared goal, alignment, plan attainment."""
+"""Incentive figures: who is paid on which shared goal, alignment, plan attainment, the plans' and
+components' tables (earned so far or paid, money, why); the payout curve: figures/curves.py."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dashboards.figures.base import (
     scatter,
     shorten,
 )
+from dashboards.figures.curves import chosen_curve, curve_options, payout_curve_figure
 
 
 def alignment_figure(alignment: dict[str, Any]) -> Figure:
@@ -92,7 +94,8 @@ def alignment_share_figure(alignment: dict[str, Any]) -> Figure:
 
 
 def attainment_figure(plans: list[dict[str, Any]]) -> Figure:
-    """Each plan's paid attainment so far and its projected payout, against 100%."""
+    """Each plan's attainment so far (earned so far while open, paid in a closed statement)
+    and its projected payout, against 100%."""
     title = "Plan attainment and projected payout"
     if not plans:
         return empty_figure("No incentive plans have started by this date.", title=title)
@@ -100,19 +103,19 @@ def attainment_figure(plans: list[dict[str, Any]]) -> Figure:
     fig = new_figure()
     fig.add_trace(
         bar(
-            x=[p["paid_pct"] for p in plans],
+            x=[p["earned_pct"] for p in plans],
             y=names,
             orientation="h",
-            name="paid so far",
+            name="earned so far (paid, once closed)",
             marker={"color": OKABE_ITO["blue"]},
             text=[
-                f"{p['paid_pct']:.0f}%" + (f" · {p['pending']} pending" if p["pending"] else "")
-                if p["paid_pct"] is not None
-                else "pending"
+                f"{p['earned_pct']:.0f}% {p['word']}"
+                + (f" · {p['pending']} pending" if p["pending"] else "")
                 for p in plans
             ],
+            customdata=[p["word"] for p in plans],
             textposition="auto",
-            hovertemplate="%{y}: paid %{x:.1f}%<extra></extra>",
+            hovertemplate="%{y}: %{customdata} %{x:.1f}%<extra></extra>",
         )
     )
     fig.add_trace(
@@ -140,8 +143,9 @@ def attainment_figure(plans: list[dict[str, Any]]) -> Figure:
         fig,
         title=title,
         wrap=70,
-        subtitle="Bars: payout earned by paid components (95% lower bound where the plan gates on "
-        "confidence); diamond: projected if pending components paid on their point values",
+        subtitle="Bars: payout earned so far by paid components (95% lower bound where the plan "
+        "gates on confidence; paid once a period is closed); diamond: projected if pending "
+        "components paid on their point values",
         height=400,
     )
     fig.update_xaxes(ticksuffix="%", rangemode="tozero")
@@ -153,28 +157,39 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
+def _money(plan: dict[str, Any], key: str) -> str:
+    return (plan["money"][key] or "–") if plan["money"] else "–"
+
+
 def plan_rows(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per plan: "Earned so far" while its period is open, "Paid" only from its closed
+    statement; money of the target bonus where the plan has one."""
     return [
         {
             "plan": p["name"],
             "department": p["department_name"],
             "period": f"{p['period_start']} – {p['period_end']}",
-            "paid": _pct(p["paid_pct"]),
-            "total": _pct(p["total_pct"]) if p["total_pct"] is not None else "pending",
+            "earned": "–" if p["closed"] else _pct(p["earned_pct"]),
+            "paid": _pct(p["earned_pct"]) if p["closed"] else "–",
             "projected": _pct(p["projected_pct"]),
             "pending": p["pending"],
-            "source": "closed statement" if p["source"] == "statement" else "live",
+            "bonus": _money(p, "bonus"),
+            "earned_money": "–" if p["closed"] else _money(p, "earned"),
+            "paid_money": _money(p, "earned") if p["closed"] else "–",
+            "projected_money": _money(p, "projected"),
         }
         for p in plans
     ]
 
 
 def component_rows(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every component of every plan; pending ones first."""
+    """Every component of every plan, pending ones first: what it measured, pays and earns
+    (with the plan's word, and as money), and why (`payouts.explain`)."""
     rows = []
     for plan in plans:
         for c in plan["components"]:
             metric = c.get("metric", "")
+            contribution = c.get("contribution")
             rows.append(
                 {
                     "plan": plan["name"],
@@ -184,14 +199,20 @@ def component_rows(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "low": fmt(metric, c.get("low")),
                     "n": c.get("n"),
                     "payout": _pct(c.get("payout_pct")),
+                    "earns": "pending"
+                    if contribution is None
+                    else f"{_pct(contribution)} {plan['word']}",
+                    "money": c.get("money") or "–",
                     "status": c.get("status", ""),
+                    "why": c.get("why", ""),
                 }
             )
     return sorted(rows, key=lambda r: r["status"] != "pending")
 
 
 def incentives_panel(board: dict[str, Any]) -> tuple[Any, ...]:
-    """The incentives page's outputs from one selector result."""
+    """The incentives page's outputs from one selector result: matrix, share, attainment,
+    plans rows, components rows, the curve chooser's options and value, the curve."""
     plans = board["plans"]
     return (
         alignment_figure(board["alignment"]),
@@ -199,4 +220,7 @@ def incentives_panel(board: dict[str, Any]) -> tuple[Any, ...]:
         attainment_figure(plans),
         plan_rows(plans),
         component_rows(plans),
+        curve_options(board["curves"]),
+        board["chosen"],
+        payout_curve_figure(chosen_curve(board)),
     )

@@ -1,5 +1,6 @@
 """The demo generator: deterministic, clearly marked, and telling the product's story."""
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
@@ -53,6 +54,14 @@ def test_ai_handled_chat_is_significantly_less_satisfied_than_human_chat(org):
 def test_demo_users_get_random_passwords_and_their_roles(org):
     logins = ensure_demo_users()
     again = ensure_demo_users()
-    assert [x.username for x in logins] == ["executive", "lead", "admin"]
+    assert [x.username for x in logins] == [
+        "executive",
+        "lead",
+        "product_lead",
+        "billing_lead",
+        "admin",
+    ]
+    product_lead = User.objects.get(username="product_lead")
+    assert [d.slug for d in product_lead.led_departments.all()] == ["product"]
     assert all(len(x.password) >= 12 for x in logins)
     assert logins[0].password != again[0].password  # generated, never fixed

@@ -7,71 +7,34 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bench.dashboards import CHROMIUM_ARGS  # the bench drives the same Debian Chromium
 from cxmetrics.models import Department, Goal, IncentivePlan, PlanComponent
 from cxmetrics.selectors.dashboards.filters import today
+from tests.dashboards.browser import (
+    GRAPH,
+    chromium,
+    expect,
+    is_strict,
+    logged_in_page,
+    new_context,
+)
 from tests.dashboards.conftest import respond
 from tests.factories import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; the live server is a real thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # PostgreSQL too: Dash fires its callbacks concurrently, and live_server's threads would share
 # SQLite's single in-memory test connection (the run hangs); on PostgreSQL each thread has its own.
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-GRAPH = ".js-plotly-plot .main-svg"
-# Every CSP violation of a page becomes a console error, which each test asserts away.
-CSP_LISTENER = """
-document.addEventListener('securitypolicyviolation', e => console.error(
-  `CSP violation: ${e.violatedDirective} refused ${e.blockedURI || 'inline'}`
-  + ` at ${e.sourceFile}:${e.lineNumber}`));
-"""
-
-
-def _new_context(browser, **options):
-    context = browser.new_context(**options)
-    context.add_init_script(CSP_LISTENER)
-    return context
-
-
-def _is_strict(policy: str) -> bool:
-    """Scripts only from here or with the page's nonce; nothing inline, nothing evaluated."""
-    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
-    script = directives["script-src"].split()
-    return (
-        script[0] == "'self'"
-        and len(script) == 2
-        and script[1].startswith("'nonce-")
-        and directives["frame-ancestors"] == "'none'"
-        and directives["object-src"] == "'none'"
-    )
-
-
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -112,19 +75,9 @@ def data(transactional_db, executive, lead):
 
 @pytest.fixture
 def page(browser, live_server, data):
-    context = _new_context(browser, viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next=/dashboards/")
-    page.fill("input[name=username]", "exec")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/dashboards/")
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.cx_errors = errors
+    page = logged_in_page(browser, live_server, "exec")
     yield page
-    context.close()
+    page.context.close()
 
 
 def _open(page, live_server, path):
@@ -154,7 +107,7 @@ def _period():
 
 
 def test_an_anonymous_visit_is_sent_to_the_login_page(browser, live_server, transactional_db):
-    context = _new_context(browser)
+    context = new_context(browser)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -192,7 +145,7 @@ def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_serve
     response = _open(page, live_server, f"{path}?{_period()}")
 
     # then it was served under the strict policy (and drew without a violation: cx_errors)
-    assert _is_strict(response.headers["content-security-policy"])
+    assert is_strict(response.headers["content-security-policy"])
     assert response.headers["x-frame-options"] == "DENY"
 
     # and every graph came with the page's layout, fetched once (preloaded by the page):
@@ -296,9 +249,17 @@ def test_incentives_page_matches_the_attainment_api(page, live_server, data):
         live_server,
         f"incentive-plans/{data['plan'].pk}/attainment?as_of={today().isoformat()}",
     )
+    # an open plan has earned so far (nothing is "paid" before its statement)
+    earned = page.locator('#incentives-plans-page td[data-column="earned"]').first.inner_text()
+    assert earned == f"{api['paid_pct']:.1f}%"
     paid = page.locator('#incentives-plans-page td[data-column="paid"]').first.inner_text()
-    assert paid == f"{api['paid_pct']:.1f}%"
-    assert page.locator(".js-plotly-plot").count() == 3
+    assert paid == "–"
+    # and every graph drew, the payout curve among them
+    assert page.locator(".js-plotly-plot").count() == 4
+    curve = {trace["name"]: trace for trace in _figure(page, "incentives-curve")}
+    # with "you are here" at the measured value and at the lower bound the plan pays on
+    part = api["components"][0]
+    assert curve["you are here"]["x"] == pytest.approx([part["measured"], part["paid_on"]])
     assert page.cx_errors == []
 
 
@@ -355,7 +316,7 @@ def test_swagger_ui_lists_the_operations_under_the_policy(page, live_server):
 
     # then Swagger UI starts (its start-up script is a file), lists every operation, opens one,
     # and nothing was refused
-    assert _is_strict(response.headers["content-security-policy"])
+    assert is_strict(response.headers["content-security-policy"])
     page.wait_for_selector(".opblock", timeout=20_000)
     page.wait_for_load_state("networkidle")
     assert page.locator(".opblock").count() >= 20
@@ -369,7 +330,7 @@ def test_the_admin_works_under_the_policy(browser, live_server, transactional_db
     from django.contrib.auth.models import User
 
     User.objects.create_superuser("root", "root@example.com", PASSWORD)
-    context = _new_context(browser)
+    context = new_context(browser)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

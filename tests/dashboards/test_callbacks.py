@@ -83,9 +83,15 @@ def test_goals_callback_lists_goals_and_picks_a_shared_one(org, lead, week):
 
 
 def test_incentives_callback_without_plans(org, week):
-    _matrix, _share, attainment, plans, parts = incentives.update_incentives([], week[1])
+    answer = incentives.update_incentives([], week[1], None)
+    _matrix, _share, attainment, plans, parts, options, chosen, curve, links = answer
     assert table_rows(plans) == [] and table_rows(parts) == []
     assert "No incentive plans" in attainment.layout["annotations"][0]["text"]
+    # no component, so no curve to choose or draw; the scorecards are linked all the same
+    assert options == [] and chosen is None
+    assert "No plan components" in curve.layout["annotations"][0]["text"]
+    hrefs = [link.href for link in links if hasattr(link, "href")]
+    assert hrefs[-1] == "/scorecards/" and "/scorecards/support" in hrefs
 
 
 def test_table_data_names_the_columns_and_keeps_the_rows_in_order():

@@ -97,7 +97,7 @@ SELECTORS = {
     "recent_comments": (lambda f: read.recent_comments(filters=f), 2),
     "negative_themes": (lambda f: read.negative_themes(filters=f), 1),
     "filter_options": (lambda f: read.filter_options(), 2),
-    "goals_page": (lambda f: read.goals_page(as_of=today()), 11),
+    "goals_page": (lambda f: read.goals_page(as_of=today()), 13),
     "incentives_board": (lambda f: read.incentives_board(as_of=today()), 11),
 }
 # A page: its selectors, plus whether there are responses at all (1, pages that need them)
@@ -106,7 +106,7 @@ PAGE_QUERIES = {
     "overview": 8,
     "channels": 8,
     "automation": 7,
-    "goals": 13,
+    "goals": 15,
     "incentives": 13,
     "voice": 6,
 }

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from cxmetrics.models import Department
+from cxmetrics.models import Department, Role
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services import rollups
 from tests.factories import make_api_key, make_responses, make_user
@@ -56,6 +56,37 @@ def make_goal(*, actor: Any, **overrides: Any) -> Any:
     }
     values.update(overrides)
     return goal_services.create_goal(actor=actor, trusted=True, **values)
+
+
+def lead_of(slug: str) -> Any:
+    """A team lead of department `slug` (the first one, or a new `<slug>_lead`)."""
+    department = Department.objects.get(slug=slug)
+    existing = department.leads.filter(groups__name=Role.TEAM_LEAD).order_by("pk").first()
+    return existing or make_user(f"{slug}_lead", role="team_lead", leads=[slug])
+
+
+def invite(goal: Any, *slugs: str, actor: Any) -> None:
+    """`actor` (the goal's owner, a lead of none of `slugs`) asks these departments to take
+    part: they are invited (pending), through the same service the API calls."""
+    wanted = [*goal.departments.all(), *Department.objects.filter(slug__in=slugs)]
+    goal_services.update_goal(goal=goal, actor=actor, departments=wanted)
+
+
+def accept(goal: Any, slug: str) -> Any:
+    """A lead of `slug` accepts the goal's invitation: the department takes part."""
+    invitation = goal.invitations.get(department__slug=slug)
+    return goal_services.accept_invitation(invitation=invitation, actor=lead_of(slug))
+
+
+def take_part(goal: Any, *slugs: str) -> None:
+    """Each department takes part in `goal` as agreed: invited by the goal's owner (unless
+    already invited), then accepted by one of its leads. Departments taking part stay."""
+    for slug in slugs:
+        if goal.departments.filter(slug=slug).exists():
+            continue
+        if not goal.invitations.filter(department__slug=slug, status="pending").exists():
+            invite(goal, slug, actor=goal.owner)
+        accept(goal, slug)
 
 
 def make_plan(*, actor: Any, components: list[tuple[Any, int, tuple]], **overrides: Any) -> Any:

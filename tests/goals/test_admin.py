@@ -75,9 +75,9 @@ def test_admin_refuses_weights_not_summing_to_100(admin_client, plan):
     assert plan.components.get().weight == 100
 
 
-def test_admin_shows_a_closed_plan_read_only(admin_client, plan, lead):
+def test_admin_shows_a_closed_plan_read_only(admin_client, plan, admin_user):
     # given
-    close_period(plan=plan, actor=lead)
+    close_period(plan=plan, actor=admin_user)
     # when
     response = admin_client.post(
         f"/admin/cxmetrics/incentiveplan/{plan.pk}/change/", _plan_form(plan, 100) | {"name": "X"}

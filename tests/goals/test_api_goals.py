@@ -8,7 +8,7 @@ from tests.goals.conftest import END, START, make_goal, make_plan, nps_30
 
 
 def test_create_returns_the_goal_owned_by_its_creator(clients):
-    # when
+    # when the Support lead creates a goal for Support and Billing (which they do not lead)
     response = clients("lead").post(
         "/api/v1/goals",
         {
@@ -29,7 +29,12 @@ def test_create_returns_the_goal_owned_by_its_creator(clients):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["owner"] == "lead"
-    assert body["shared"] is True
+    # then Support takes part, Billing is invited: not shared until a Billing lead accepts
+    assert body["departments"] == ["support"]
+    assert body["invited_departments"] == ["billing"]
+    assert body["declined_departments"] == []
+    assert body["shared"] is False
+    assert body["archived"] is False
     assert sorted(body["scope_channels"]) == ["chat", "phone"]
     assert body["min_n"] == 30
 

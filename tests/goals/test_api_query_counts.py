@@ -14,7 +14,9 @@ from tests.goals.conftest import csat_85, make_goal, make_plan, nps_30
 
 MANY = 6
 AUTH = 3  # an executive's session: the session, its user, the user's groups (the role)
-GOAL_LIST = AUTH + 4  # goals (owner joined) + departments, scope channels, scope departments
+# goals (owner joined) + departments, scope channels, scope departments, invitations (with
+# the invited departments joined)
+GOAL_LIST = AUTH + 5
 GOAL_LIST_BY_STATUS = GOAL_LIST + 1  # + one rollup query measuring every goal
 PLAN_LIST = AUTH + 5  # plans, components (goal joined), the goals' 3 relations
 ALIGNMENT = AUTH + 5  # the plans in period, their components, goals and departments

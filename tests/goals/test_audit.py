@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxmetrics.models import Goal
-from tests.goals.conftest import END, START, make_goal, make_plan
+from tests.goals.conftest import END, START, accept, make_goal, make_plan
 
 
 def _changes(entry: dict) -> dict:
@@ -11,8 +11,8 @@ def _changes(entry: dict) -> dict:
 
 
 def test_goal_create_update_delete_through_the_api_are_audited(clients):
-    # given the Support lead creates a shared goal, raises its target, adds a department, and
-    # deletes it
+    # given the Support lead creates a shared goal, raises its target, invites Stores, whose
+    # lead accepts, and deletes it
     lead = clients("lead")
     created = lead.post(
         "/api/v1/goals",
@@ -23,31 +23,43 @@ def test_goal_create_update_delete_through_the_api_are_audited(clients):
             "target": 40,
             "start": str(START),
             "end": str(END),
-            "departments": ["support", "product"],
+            "departments": ["support"],
         },
         format="json",
     ).json()
     url = f"/api/v1/goals/{created['id']}"
     assert lead.patch(url, {"target": 45}, format="json").status_code == 200
-    patch = {"departments": ["support", "product", "stores"]}
+    patch = {"departments": ["support", "stores"]}
     assert lead.patch(url, patch, format="json").status_code == 200
+    accept(Goal.objects.get(pk=created["id"]), "stores")
     assert lead.delete(url).status_code == 204
-    # when an executive reads the audit trail of that goal
+    # when an executive reads the audit trail of that goal and of its invitations
     response = clients("executive").get(f"/api/v1/audit?model=goal&object_id={created['id']}")
-    # then four entries, newest first, each by `lead`, with the values before and after
+    invitations = clients("executive").get("/api/v1/audit?model=goal_invitation").json()
+    # then four entries, newest first, each by who did it, with the values before and after:
+    # inviting Stores changed nothing of the goal; Stores taking part is its lead's change
     assert response.status_code == 200
     entries = response.json()["results"]
     assert [e["action"] for e in entries] == ["deleted", "changed", "changed", "created"]
-    assert {e["user"] for e in entries} == {"lead"}
+    assert [e["user"] for e in entries] == ["lead", "stores_lead", "lead", "lead"]
     deleted, departments, target, creation = entries
     assert _changes(target) == {"target": (40.0, 45.0)}
-    assert _changes(departments) == {
-        "departments": (["product", "support"], ["product", "stores", "support"])
-    }
-    assert _changes(creation)["departments"] == (None, ["product", "support"])
+    assert _changes(departments) == {"departments": (["support"], ["stores", "support"])}
+    assert _changes(creation)["departments"] == (None, ["support"])
     assert _changes(creation)["owner"] == (None, "lead")
     assert _changes(deleted)["target"] == (45.0, None)
     assert not Goal.objects.filter(pk=created["id"]).exists()
+    # and the invitation: asked by lead, accepted by stores_lead (deleted with the goal)
+    answered, asked = [e for e in invitations["results"] if e["action"] != "deleted"]
+    assert (asked["action"], asked["user"], asked["object"]) == (
+        "created",
+        "lead",
+        f"goal {created['id']}: stores (pending)",
+    )
+    assert _changes(asked)["invited_by"] == (None, "lead")
+    assert (answered["action"], answered["user"]) == ("changed", "stores_lead")
+    assert _changes(answered)["status"] == ("pending", "accepted")
+    assert _changes(answered)["answered_by"] == (None, "stores_lead")
 
 
 def test_weight_and_curve_changes_are_audited(clients, lead):

@@ -12,7 +12,14 @@ from cxmetrics import incentives
 from cxmetrics.models import PayoutStatement
 from cxmetrics.models.goals import StatementImmutableError
 from cxmetrics.selectors.goals import plan_attainment, plans_queryset
-from cxmetrics.services.goals import StateConflict, close_period, update_plan
+from cxmetrics.services.goals import (
+    NotAllowed,
+    StateConflict,
+    check_close,
+    close_period,
+    update_plan,
+)
+from cxmetrics.services.goals.access import CLOSE_REFUSED
 from tests.goals.conftest import END, MID, csat_85, make_goal, make_plan, nps_30, store
 
 NPS_CURVE = (20.0, 40.0, 60.0)
@@ -20,23 +27,23 @@ CSAT_CURVE = (70.0, 80.0, 90.0)
 
 
 @pytest.fixture
-def closed(lead):
-    """The worked-example plan (95%), closed by `lead`."""
+def closed(lead, admin_user):
+    """The worked-example plan (95%) of Support's lead, closed by an admin."""
     nps_30()
     csat_85()
     nps = make_goal(actor=lead)
     csat = make_goal(actor=lead, name="CSAT to 80", metric="csat", baseline=70, target=80)
     plan = make_plan(actor=lead, components=[(nps, 60, NPS_CURVE), (csat, 40, CSAT_CURVE)])
-    statement = close_period(plan=plan, actor=lead)
+    statement = close_period(plan=plan, actor=admin_user)
     return plans_queryset().get(pk=plan.pk), statement
 
 
-def test_closing_freezes_values_n_intervals_curves_and_formula_version(closed, lead):
+def test_closing_freezes_values_n_intervals_curves_and_formula_version(closed, admin_user):
     # given / when
     plan, statement = closed
     # then
     assert plan.is_closed
-    assert statement.closed_by == lead
+    assert statement.closed_by == admin_user
     assert statement.formula_version == incentives.FORMULA_VERSION
     assert statement.total_pct == pytest.approx(95.0)
     nps_part = next(c for c in statement.data["components"] if c["metric"] == "nps")
@@ -63,14 +70,26 @@ def test_a_statement_cannot_be_saved_again_updated_or_deleted(closed):
     assert PayoutStatement.objects.get(pk=statement.pk).total_pct == pytest.approx(95.0)
 
 
-def test_a_closed_plan_cannot_change_or_be_closed_again(closed, lead):
+def test_a_closed_plan_cannot_change_or_be_closed_again(closed, lead, admin_user):
     # given
     plan, _ = closed
     # when / then
     with pytest.raises(StateConflict):
         update_plan(plan=plan, actor=lead, name="Rewritten")
     with pytest.raises(StateConflict):
+        close_period(plan=plan, actor=admin_user)
+
+
+def test_only_admins_close_a_period_even_the_plans_own_lead_may_not(lead, admin_user):
+    # given Support's January plan, its period over, and Support's lead
+    goal = make_goal(actor=lead)
+    plan = make_plan(actor=lead, components=[(goal, 100, NPS_CURVE)])
+    # when / then Support's lead is refused with the reason, and nothing is written
+    with pytest.raises(NotAllowed) as refused:
         close_period(plan=plan, actor=lead)
+    assert str(refused.value) == CLOSE_REFUSED
+    assert not PayoutStatement.objects.filter(plan=plan).exists()
+    assert check_close(admin_user, plan) is None
 
 
 def test_api_refuses_changes_to_a_closed_plan_with_409(closed, clients):
@@ -85,7 +104,7 @@ def test_api_refuses_changes_to_a_closed_plan_with_409(closed, clients):
     assert (patched.status_code, deleted.status_code, closed_again.status_code) == (409, 409, 409)
 
 
-def test_a_period_cannot_close_before_it_ends(lead):
+def test_a_period_cannot_close_before_it_ends(lead, admin_user):
     # given a plan whose period ends tomorrow
     goal = make_goal(actor=lead, end=timezone.localdate() + timedelta(days=1))
     plan = make_plan(
@@ -95,7 +114,7 @@ def test_a_period_cannot_close_before_it_ends(lead):
     )
     # when / then
     with pytest.raises(StateConflict, match="runs until"):
-        close_period(plan=plan, actor=lead)
+        close_period(plan=plan, actor=admin_user)
 
 
 def test_late_responses_are_reported_beside_the_unchanged_statement(closed):
@@ -136,13 +155,15 @@ def test_api_close_returns_the_statement(clients, lead):
     goal = make_goal(actor=lead)
     plan = make_plan(actor=lead, components=[(goal, 100, NPS_CURVE)])
     # when
-    response = clients("lead").post(f"/api/v1/incentive-plans/{plan.pk}/close")
-    # then
+    refused = clients("lead").post(f"/api/v1/incentive-plans/{plan.pk}/close")
+    response = clients("admin").post(f"/api/v1/incentive-plans/{plan.pk}/close")
+    # then the plan's own lead may not close it; an admin does
+    assert refused.status_code == 403
     assert response.status_code == 201
     body = response.json()
     assert body["source"] == "statement"
     assert body["total_pct"] == pytest.approx(75.0)
-    assert body["statement"]["closed_by"] == "lead"
+    assert body["statement"]["closed_by"] == "boss"
     assert body["late_data"]["responses"] == 0
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
-from tests.goals.conftest import END, START, csat_85, nps_30
+from tests.goals.conftest import END, START, csat_85, lead_of, nps_30
 
 
 def test_lead_sets_a_shared_goal_and_a_plan_executive_follows_other_lead_is_refused(clients):
@@ -41,6 +42,16 @@ def test_lead_sets_a_shared_goal_and_a_plan_executive_follows_other_lead_is_refu
         },
         format="json",
     ).json()
+    # ... Product is invited, and its lead accepts
+    assert (goal["departments"], goal["invited_departments"]) == (["support"], ["product"])
+    product = APIClient()
+    product.force_login(lead_of("product"))
+    accepted = product.post(f"/api/v1/goals/{goal['id']}/invitations/product/accept")
+    assert accepted.status_code == 200, accepted.json()
+    assert (accepted.json()["departments"], accepted.json()["shared"]) == (
+        ["product", "support"],
+        True,
+    )
     # ... and a plan paying 60% on it
     plan = lead.post(
         "/api/v1/incentive-plans",
@@ -81,8 +92,12 @@ def test_lead_sets_a_shared_goal_and_a_plan_executive_follows_other_lead_is_refu
     assert summary == {
         ("goal", "created"),
         ("goal", "changed"),
+        ("goal_invitation", "created"),
+        ("goal_invitation", "changed"),
         ("incentive_plan", "created"),
         ("plan_component", "created"),
     }
-    assert all(e["user"] == "lead" for e in audit)
+    accepting = {e["user"] for e in audit if e["action"] == "changed" and e["id"] != audit[0]["id"]}
+    assert accepting == {"product_lead"}
+    assert {e["user"] for e in audit} == {"lead", "product_lead"}
     assert audit[0]["changes"] == [{"field": "target", "before": 40.0, "after": 42.0}]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.goals.conftest import END, START, make_goal, make_plan
+from tests.goals.conftest import END, START, make_goal, make_plan, take_part
 
 ROLES = ("anonymous", "api_key", "integrator", "executive", "lead", "other_lead", "admin")
 READ = {"anonymous": 401, "api_key": 403, "integrator": 403, "executive": 200}
@@ -151,12 +151,14 @@ def test_delete_plan(clients, world, role):
 def test_close_plan(clients, world, role):
     # when Support's January plan is closed
     response = clients(role).post(f"/api/v1/incentive-plans/{world['plan'].pk}/close")
-    # then
-    assert response.status_code == _expect(201)[role], response.content[:200]
+    # then admins only: Support's own lead is refused too
+    assert response.status_code == _expect(201, lead=403)[role], response.content[:200]
 
 
 def test_a_lead_cannot_create_a_plan_for_another_department(clients, world):
-    # when the Support lead creates a plan for Billing
+    # given Billing takes part in the spare goal
+    take_part(world["spare"], "billing")
+    # when the Support lead creates a plan for Billing paying on it
     payload = _plan_payload(world["spare"].pk, department="billing")
     response = clients("lead").post("/api/v1/incentive-plans", payload, format="json")
     # then
@@ -164,6 +166,8 @@ def test_a_lead_cannot_create_a_plan_for_another_department(clients, world):
 
 
 def test_a_lead_cannot_move_a_plan_to_another_department(clients, world):
+    # given Billing takes part in the goal Support's plan pays on
+    take_part(world["goal"], "billing")
     # when
     url = f"/api/v1/incentive-plans/{world['plan'].pk}"
     response = clients("lead").patch(url, {"department": "billing"}, format="json")

@@ -122,7 +122,12 @@ def test_query_constraints_are_in_the_schema(document):
     )
     assert audit["object_id"]["schema"]["minimum"] == 1
     assert audit["offset"]["schema"]["minimum"] == 0
-    assert audit["model"]["schema"]["enum"] == ["goal", "incentive_plan", "plan_component"]
+    assert audit["model"]["schema"]["enum"] == [
+        "goal",
+        "goal_invitation",
+        "incentive_plan",
+        "plan_component",
+    ]
     department = _parameters(document, "/api/v1/goals")["department"]["schema"]
     assert department["pattern"] == "^[-a-zA-Z0-9_]+$"
     assert department["maxLength"] == 50

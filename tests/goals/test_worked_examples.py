@@ -27,7 +27,17 @@ from cxmetrics.models import Department
 from cxmetrics.selectors.goals import alignment, goal_history, goal_progress, plan_attainment
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services.goals import snapshot_goals
-from tests.goals.conftest import END, MID, START, csat_85, make_goal, make_plan, nps_30
+from tests.goals.conftest import (
+    END,
+    MID,
+    START,
+    csat_85,
+    invite,
+    make_goal,
+    make_plan,
+    nps_30,
+    take_part,
+)
 
 NPS_MOE = 15.307808  # see the module docstring
 NPS_LOW, NPS_HIGH = 30.0 - NPS_MOE, 30.0 + NPS_MOE
@@ -146,9 +156,12 @@ def test_plan_with_a_pending_component_projects_but_does_not_total(lead):
 
 
 def test_alignment_worked_example(lead):
-    # given a goal shared by Support and Product, a Stores-only goal, and two plans:
+    # given a goal shared by Support and Product, which Stores accepted to join and Billing
+    # was invited to (no answer yet), a Stores-only goal, and two plans:
     # Support 100 on the shared goal; Stores 70 on the shared goal and 30 on its own
     shared = make_goal(actor=lead, name="Shared NPS")
+    take_part(shared, "stores")
+    invite(shared, "billing", actor=lead)
     stores_only = make_goal(actor=lead, name="Stores NPS", departments=["stores"])
     curve = (20.0, 40.0, 60.0)
     make_plan(actor=lead, components=[(shared, 100, curve)], department="support")
@@ -188,13 +201,14 @@ def test_alignment_worked_example(lead):
             "goal_id": shared.pk,
             "name": "Shared NPS",
             "metric": "nps",
-            "departments": ["product", "support"],
+            "departments": ["product", "stores", "support"],
         }
     ]
-    # matrix cell = department's weight on the goal / its total weight
+    # matrix cell = department's weight on the goal / its total weight; a pending invitation
+    # is no participation
     cells = {row["department"]: row["cells"] for row in result["matrix"]}
     key = str(shared.pk)
-    assert cells["stores"] == {key: {"weight_pct": 70.0, "participant": False}}
+    assert cells["stores"] == {key: {"weight_pct": 70.0, "participant": True}}
     assert cells["support"] == {key: {"weight_pct": 100.0, "participant": True}}
     assert cells["product"] == {key: {"weight_pct": None, "participant": True}}
     assert cells["billing"] == {key: {"weight_pct": None, "participant": False}}

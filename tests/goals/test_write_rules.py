@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from tests.goals.conftest import END, START
+from tests.goals.conftest import END, START, accept, take_part
 from tests.goals.write_matrix import (
     goal_departments,
     goal_payload,
@@ -35,11 +35,19 @@ def test_a_lead_cannot_move_their_goal_out_of_the_departments_they_lead(clients,
 def test_a_lead_may_share_their_goal_with_another_department(clients, world):
     # given Support's goal
     goal = world["goal"]["support"]
-    # when Billing joins it (Support still takes part: the create rule allows that)
+    # when its lead asks Billing to join (Support still takes part: the create rule allows
+    # that), and Billing's lead accepts
     body = {"departments": ["support", "billing"]}
     response = clients("lead").patch(f"/api/v1/goals/{goal.pk}", body, format="json")
-    # then
+    invited = goal_departments(goal.pk)
+    accept(goal, "billing")
+    # then Billing is invited until its lead accepts, and takes part after
     assert response.status_code == 200
+    assert (response.json()["departments"], response.json()["invited_departments"]) == (
+        ["support"],
+        ["billing"],
+    )
+    assert invited == ["support"]
     assert goal_departments(goal.pk) == ["billing", "support"]
 
 
@@ -47,6 +55,7 @@ def test_messages_name_what_is_not_allowed(clients, world):
     # when
     goal = world["goal"]["billing"]
     plan = world["plan"]["support"]
+    take_part(world["plan"]["support"].components.get().goal, "billing")
     not_owner = clients("lead").patch(f"/api/v1/goals/{goal.pk}", {"target": 45}, format="json")
     by_exec = clients("executive").post("/api/v1/goals", goal_payload("support"), format="json")
     moved = clients("lead").patch(
@@ -60,7 +69,7 @@ def test_messages_name_what_is_not_allowed(clients, world):
     assert by_exec.json()["detail"] == "Only team leads and admins create or change goals."
     assert moved.json()["detail"] == "You lead support; billing is not one of your departments."
     assert other_plan.json()["detail"] == (
-        "You lead billing; support is not one of your departments."
+        "Only admins close a period: closing writes the payout statement, for good."
     )
 
 
@@ -157,6 +166,7 @@ def test_the_plan_service_refuses_what_the_api_refuses(world, lead, other_lead):
 
     support_plan, billing_plan = world["plan"]["support"], world["plan"]["billing"]
     billing = Department.objects.get(slug="billing")
+    take_part(support_plan.components.get().goal, "billing")  # so the move is only a role rule
     before = stored()
     # when / then
     with pytest.raises(goal_services.NotAllowed):
@@ -186,6 +196,8 @@ PEOPLE_WRITES = {
     ("incentive-plans/{id}", "patch"),
     ("incentive-plans/{id}", "delete"),
     ("incentive-plans/{id}/close", "post"),
+    ("goals/{id}/invitations/{department_slug}/accept", "post"),
+    ("goals/{id}/invitations/{department_slug}/decline", "post"),
 }
 # The writes only API keys make (data pushed for their own source).
 API_KEY_WRITES = {
@@ -225,6 +237,7 @@ def api_writes() -> set[tuple[str, str]]:
         if not route.startswith("api/v1/"):
             continue
         route = re.sub(r"\(\?P<pk>[^)]*\)", "{id}", route[len("api/v1/") :]).strip("^$")
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
         actions = getattr(callback, "actions", None)
         view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
         methods = actions.keys() if actions else [m for m in WRITE_METHODS if hasattr(view, m)]

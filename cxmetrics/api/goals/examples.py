@@ -18,6 +18,26 @@ GOAL_CREATE: dict[str, Any] = {
 
 GOAL_RAISE_TARGET = {"target": 48}
 
+# The goal as answered after Product's lead accepted (Stores has not answered yet).
+GOAL_ACCEPTED: dict[str, Any] = {
+    "id": 1,
+    **GOAL_CREATE,
+    "description": "",
+    "scope_channels": [],
+    "scope_departments": [],
+    "scope_handled_by": [],
+    "owner": "lead",
+    "departments": ["product", "support"],
+    "invited_departments": ["stores"],
+    "declined_departments": [],
+    "archived": False,
+    "min_n": 30,
+    "shared": True,
+    "last_alerted_status": "",
+    "created_at": "2026-08-28T09:00:00Z",
+    "updated_at": "2026-08-29T14:10:00Z",
+}
+
 PLAN_CREATE: dict[str, Any] = {
     "name": "Support H2 incentive",
     "department": "support",

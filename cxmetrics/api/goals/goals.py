@@ -7,11 +7,14 @@ object the caller may not touch is refused before its fields are looked at."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -38,14 +41,24 @@ from cxmetrics.api.goals.shared import (
     service_answers,
 )
 from cxmetrics.localtime import local_day
+from cxmetrics.models import GoalInvitation
 from cxmetrics.selectors import goals as goal_selectors
 from cxmetrics.selectors.goals_batch import goals_list
 from cxmetrics.services import goals as goal_services
 
+INVITATION_PATH = r"invitations/(?P<department_slug>[-a-zA-Z0-9_]{1,50})"
+INVITED_DEPARTMENT = OpenApiParameter(
+    "department_slug",
+    str,
+    OpenApiParameter.PATH,
+    description="Slug of the invited department.",
+    pattern=r"^[-a-zA-Z0-9_]{1,50}$",
+)
+
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List goals",
+        summary="List goals (archived ones only with ?archived=true)",
         parameters=[GoalListQuerySerializer],
         responses={200: GoalSerializer(many=True), **ERRORS},
     ),
@@ -98,8 +111,12 @@ class GoalViewSet(viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_answers():
-            goal = goal_services.create_goal(actor=request.user, **serializer.validated_data)
+        values = dict(serializer.validated_data)
+        archived = values.pop("archived", False)
+        with service_answers(), transaction.atomic():
+            goal = goal_services.create_goal(actor=request.user, **values)
+            if archived:
+                goal_services.archive_goal(goal=goal, actor=request.user)
         goal = self.get_queryset().get(pk=goal.pk)
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
@@ -109,8 +126,13 @@ class GoalViewSet(viewsets.GenericViewSet):
             goal_services.check_goal_before(request.user, goal)
         serializer = GoalSerializer(goal, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        with service_answers():
-            goal_services.update_goal(goal=goal, actor=request.user, **serializer.validated_data)
+        changes = dict(serializer.validated_data)
+        archived = changes.pop("archived", goal.is_archived)
+        with service_answers(), transaction.atomic():
+            if changes:
+                goal_services.update_goal(goal=goal, actor=request.user, **changes)
+            if archived != goal.is_archived:
+                goal_services.archive_goal(goal=goal, actor=request.user, archived=archived)
         return Response(GoalSerializer(self.get_queryset().get(pk=goal.pk)).data)
 
     def update(self, request: Request, pk: str) -> Response:
@@ -151,3 +173,47 @@ class GoalViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str) -> Response:
         return Response(goal_selectors.goal_history(goal=self.get_object()))
+
+    def _answer(self, request: Request, department: str, *, accept: bool) -> Response:
+        goal = self.get_object()
+        invitation = get_object_or_404(
+            GoalInvitation.objects.select_related("department"),
+            goal=goal,
+            department__slug=department,
+        )
+        answer = goal_services.accept_invitation if accept else goal_services.decline_invitation
+        with service_answers():
+            answer(invitation=invitation, actor=request.user)
+        return Response(GoalSerializer(self.get_queryset().get(pk=goal.pk)).data)
+
+    @extend_schema(
+        summary="Accept an invitation: the department takes part (its leads, or an admin)",
+        description=(
+            "The invited department joins `departments`; a plan of it may then pay on the "
+            "goal. A declined invitation may still be accepted. 403 for anyone but a team lead "
+            "of that department or an admin, 409 when it has already accepted."
+        ),
+        request=None,
+        parameters=[INVITED_DEPARTMENT],
+        responses={200: GoalSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+        examples=[OpenApiExample("Product takes part", value=examples.GOAL_ACCEPTED)],
+    )
+    @action(detail=True, methods=["post"], url_path=INVITATION_PATH + "/accept")
+    def accept(self, request: Request, pk: str, department_slug: str) -> Response:
+        return self._answer(request, department_slug, accept=True)
+
+    @extend_schema(
+        summary="Decline an invitation: the department does not take part",
+        description=(
+            "The answer is kept (`declined_departments`). A department that had accepted "
+            "leaves the goal, unless its plan pays on it or it is the only one taking part "
+            "(409). 403 for anyone but a team lead of that department or an admin, 409 when it "
+            "has already declined."
+        ),
+        request=None,
+        parameters=[INVITED_DEPARTMENT],
+        responses={200: GoalSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path=INVITATION_PATH + "/decline")
+    def decline(self, request: Request, pk: str, department_slug: str) -> Response:
+        return self._answer(request, department_slug, accept=False)

@@ -152,7 +152,7 @@ class IncentivePlanViewSet(viewsets.GenericViewSet):
         return Response(goal_selectors.plan_attainment(plan=self.get_object(), as_of=as_of))
 
     @extend_schema(
-        summary="Close the period: freeze a payout statement that never changes",
+        summary="Close the period (admins only): freeze a payout statement that never changes",
         request=None,
         responses={
             201: OpenApiResponse(OpenApiTypes.OBJECT, description="The plan's statement."),

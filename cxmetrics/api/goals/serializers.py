@@ -6,9 +6,11 @@ cxmetrics.services.goals, whose field-level errors the views return as 400s.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
@@ -19,9 +21,11 @@ from cxmetrics.models import (
     Goal,
     GoalStatus,
     HandledBy,
+    InvitationStatus,
     Metric,
 )
 from cxmetrics.selectors.goals_audit import AUDITED, MAX_LIMIT
+from cxmetrics.services.goals.validation import MAX_BONUS
 
 MAX_ID = 2**53  # ids beyond this are not ours (and overflow SQLite integers)
 MANY_KWARGS = frozenset(MANY_RELATION_KWARGS)
@@ -140,7 +144,29 @@ class GoalSerializer(ChangeSerializer):
         slug_field="slug",
         queryset=Department.objects.all(),
         allow_empty=False,
-        help_text="Participating departments; two or more make a shared goal.",
+        help_text=(
+            "Read: the departments taking part (accepted), two or more make a shared goal. "
+            "Write: the departments wanted. Those you may commit (the ones you lead; any for "
+            "an admin) take part at once, the others are invited and appear in "
+            "`invited_departments` until one of their leads accepts. Departments left out "
+            "leave the goal (refused while their plan pays on it) and their pending "
+            "invitations are withdrawn, so a replacement (PUT) that should keep an "
+            "invitation lists it; a declined department listed again is asked again."
+        ),
+    )
+    invited_departments = serializers.SerializerMethodField(
+        help_text="Departments invited that have not answered yet (slugs)."
+    )
+    declined_departments = serializers.SerializerMethodField(
+        help_text="Departments that declined the invitation (slugs)."
+    )
+    archived = JSONBooleanField(
+        required=False,
+        help_text=(
+            "Archived goals are left out of the goal list (unless `?archived=true`) and take "
+            "no new plan components; plans already paying on them keep them. Write `true` to "
+            "archive, `false` to bring back (owner or admin)."
+        ),
     )
     min_n = JSONIntegerField(min_value=1, max_value=1_000_000, required=False)
     shared = serializers.SerializerMethodField()
@@ -149,7 +175,25 @@ class GoalSerializer(ChangeSerializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def get_shared(self, goal: Goal) -> bool:
-        return len(goal.departments.all()) >= 2
+        return incentives.is_shared(len(goal.departments.all()))
+
+    @staticmethod
+    def _invited(goal: Goal, status: str) -> list[str]:
+        # goal.invitations is prefetched with their departments (selectors.goals_queryset).
+        return sorted(i.department.slug for i in goal.invitations.all() if i.status == status)
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_invited_departments(self, goal: Goal) -> list[str]:
+        return self._invited(goal, InvitationStatus.PENDING)
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_declined_departments(self, goal: Goal) -> list[str]:
+        return self._invited(goal, InvitationStatus.DECLINED)
+
+    def to_representation(self, goal: Goal) -> dict[str, Any]:
+        data = super().to_representation(goal)
+        data["archived"] = goal.is_archived
+        return data
 
 
 class GoalListQuerySerializer(serializers.Serializer):
@@ -157,6 +201,10 @@ class GoalListQuerySerializer(serializers.Serializer):
     department = serializers.SlugField(max_length=50, required=False)
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
     active = serializers.BooleanField(required=False)
+    archived = serializers.BooleanField(
+        default=False,
+        help_text="false (default): goals not archived; true: the archived goals only.",
+    )
 
 
 class AsOfQuerySerializer(serializers.Serializer):
@@ -188,6 +236,21 @@ class IncentivePlanSerializer(ChangeSerializer):
         default=True, help_text="Pay on the lower bound of the 95% interval."
     )
     min_n = JSONIntegerField(min_value=1, max_value=1_000_000, default=30)
+    target_bonus = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=MAX_BONUS,
+        allow_null=True,
+        required=False,
+        help_text="The amount paid at 100% (a decimal string); null: payouts in percent only.",
+    )
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}$",
+        required=False,
+        allow_blank=True,
+        help_text="ISO 4217 code of the target bonus (EUR, USD...); required with a bonus.",
+    )
     components = ComponentSerializer(
         many=True,
         min_length=1,

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             logins = ensure_demo_users()
             logins_file.parent.mkdir(exist_ok=True)
             logins_file.write_text(
-                "".join(f"{x.username:<10} {x.password:<16} ({x.role})\n" for x in logins)
+                "".join(f"{x.username:<14} {x.password:<16} ({x.role})\n" for x in logins)
             )
             logins_file.chmod(0o600)
         self.stdout.write("Demo logins (username, password, role):")

@@ -1,4 +1,5 @@
-"""Reads for the Dash dashboards: filters, outcomes, channels, automation, voice, goals.
+"""Reads for the Dash dashboards: filters, outcomes, channels, automation, voice, goals,
+incentives.
 
 Figures come from the daily rollups (through `cxmetrics.selectors.summary`); only the voice of
 the customer reads Response rows, always with a limit. Every function returns plain data.
@@ -14,7 +15,8 @@ from .filters import (
     previous_period,
     summary_filters,
 )
-from .goals import goal_timeline, goals_board, goals_page, incentives_board
+from .goals import goal_timeline, goals_board, goals_page
+from .incentives import incentives_board
 from .outcomes import (
     channel_consistency,
     channel_department_matrix,

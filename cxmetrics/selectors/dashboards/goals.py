@@ -1,4 +1,4 @@
-"""Shared goals and incentive plans for the dashboards, read through the goals selectors
+"""Shared goals for the dashboards, read through the goals selectors
 (`cxmetrics.selectors.goals`); this module only picks, filters and bundles their results."""
 
 from __future__ import annotations
@@ -72,15 +72,3 @@ def goals_page(
         "chosen": chosen,
         "timeline": goal_timeline(goal_id=chosen, as_of=board["as_of"]),
     }
-
-
-def incentives_board(*, as_of: date | None, departments: Sequence[str] = ()) -> dict[str, Any]:
-    """Plans' attainment on `as_of` (default today; plans_overview) for `departments` (all
-    when empty), and who is paid on which shared goal (alignment). Closed plans come without
-    their late-data count (the page does not show it; the plan's API does).
-    Returns {as_of, plans, alignment}."""
-    as_of = as_of or today()
-    plans = goal_selectors.plans_overview(as_of=as_of, late=False)
-    if departments:
-        plans = [plan for plan in plans if plan["department"] in set(departments)]
-    return {"as_of": as_of, "plans": plans, "alignment": goal_selectors.alignment(as_of=as_of)}

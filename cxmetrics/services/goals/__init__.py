@@ -10,16 +10,26 @@ field errors, then the object as it will be. ``trusted=True`` skips the role che
 callers that are not a person acting (demo seeding, an operator's management command): the
 actor is then only recorded.
 
-- :mod:`.goals`: create, update and delete goals;
+- :mod:`.goals`: create, update, archive and delete goals;
+- :mod:`.participation`: departments invited to a goal, accepting or declining;
 - :mod:`.plans`: create, update, delete and close incentive plans;
 - :mod:`.snapshots`: the daily progress history of goals.
 
 Callers import from this package; alerts live in :mod:`cxmetrics.services.goal_alerts`.
 """
 
-from .access import NotAllowed, check_goal, check_goal_before, check_plan, check_plan_before
-from .goals import GOAL_FIELDS, GOAL_M2M, StateConflict, create_goal, delete_goal, update_goal
+from .access import (
+    NotAllowed,
+    check_close,
+    check_goal,
+    check_goal_before,
+    check_plan,
+    check_plan_before,
+)
+from .goals import archive_goal, create_goal, delete_goal, update_goal
+from .participation import accept_invitation, check_answer, decline_invitation, split_participants
 from .plans import PLAN_FIELDS, close_period, create_plan, delete_plan, update_plan
+from .records import GOAL_FIELDS, GOAL_M2M, StateConflict
 from .snapshots import snapshot_goals
 from .validation import METRIC_RANGES, ComponentIn, InvalidInput, goal_errors, plan_errors
 
@@ -32,6 +42,10 @@ __all__ = [
     "InvalidInput",
     "NotAllowed",
     "StateConflict",
+    "accept_invitation",
+    "archive_goal",
+    "check_answer",
+    "check_close",
     "check_goal",
     "check_goal_before",
     "check_plan",
@@ -39,11 +53,13 @@ __all__ = [
     "close_period",
     "create_goal",
     "create_plan",
+    "decline_invitation",
     "delete_goal",
     "delete_plan",
     "goal_errors",
     "plan_errors",
     "snapshot_goals",
+    "split_participants",
     "update_goal",
     "update_plan",
 ]

@@ -7,9 +7,11 @@ move a plan to a department they do not lead.
 
 - Goals: admins; team leads for goals in which a department they lead takes part, owned by
   themselves. Changing or deleting one also needs them to be its owner.
-- Plans: admins; team leads of the plan's department. A plan may pay on any goal (reading
-  goals is open to every reader; what a lead controls is their own department's pay), so
-  components do not enter the rule.
+- Plans: admins; team leads of the plan's department. Which goals a plan may pay on (those its
+  department takes part in) is a field rule of validation, not a role rule.
+- Closing a period (the immutable payout statement): admins only (:func:`check_close`).
+- Answering an invitation: a team lead of the invited department, or an admin
+  (:func:`cxmetrics.services.goals.participation.check_answer`).
 
 Pure checks raising :class:`NotAllowed` with a message saying what is refused. The goal and
 plan services call them on every write (callers that are not a person acting, such as demo
@@ -76,5 +78,15 @@ def check_plan(user: Any, *, department: Department | None) -> None:
 
 
 def check_plan_before(user: Any, plan: IncentivePlan) -> None:
-    """May `user` change, delete or close `plan` at all (as stored)?"""
+    """May `user` change or delete `plan` at all (as stored)?"""
     check_plan(user, department=plan.department)
+
+
+CLOSE_REFUSED = "Only admins close a period: closing writes the payout statement, for good."
+
+
+def check_close(user: Any, plan: IncentivePlan) -> None:
+    """May `user` close `plan`'s period? Admins only: the statement it writes is what is paid
+    and never changes, so the department's own lead does not close it."""
+    if not is_admin(user):
+        raise NotAllowed(CLOSE_REFUSED)

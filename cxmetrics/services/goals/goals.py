@@ -7,52 +7,14 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.utils import timezone
 
 from cxmetrics.models import Channel, Department, Goal
 
 from .access import check_goal, check_goal_before
+from .participation import invite, settle, split_participants
+from .records import GOAL_FIELDS, GOAL_M2M, StateConflict, save_goal
 from .validation import InvalidInput, add_error, goal_errors
-
-
-class StateConflict(Exception):
-    """The write is refused because of the object's state (closed plan, goal in use...)."""
-
-
-GOAL_FIELDS = (
-    "name",
-    "description",
-    "metric",
-    "baseline",
-    "target",
-    "stretch",
-    "start",
-    "end",
-    "owner",
-    "min_n",
-    "scope_handled_by",
-)
-GOAL_M2M = ("departments", "scope_channels", "scope_departments")
-
-
-def _save_goal(goal: Goal, m2m: dict[str, Any], *, actor: Any, created: bool) -> None:
-    """Save fields and relations, then write ONE history row holding both (simple-history
-    would otherwise write one row per relation changed, splitting a single edit)."""
-    goal._history_user = actor
-    goal.skip_history_when_saving = True
-    try:
-        if created:
-            goal.save()
-        else:
-            # Only the editable fields: the alert state is kept by the alert service, and a
-            # stale copy in memory must not reset it (that would alert again).
-            goal.refresh_from_db(fields=["last_alerted_status"])
-            goal.save(update_fields=[*GOAL_FIELDS, "updated_at"])
-        for name, objects in m2m.items():
-            getattr(goal, name).set(objects)
-    finally:
-        del goal.skip_history_when_saving
-    post_save.send(sender=Goal, instance=goal, created=created, raw=False, using=goal._state.db)
 
 
 def create_goal(
@@ -74,7 +36,10 @@ def create_goal(
     min_n: int = 30,
     trusted: bool = False,
 ) -> Goal:
-    """Create a goal (owner defaults to the actor). Raises InvalidInput, NotAllowed."""
+    """Create a goal (owner defaults to the actor). Raises InvalidInput, NotAllowed.
+
+    ``departments`` are the departments wanted: those the actor may commit take part at once,
+    the others are invited (cxmetrics.services.goals.participation)."""
     values = {
         "name": name,
         "description": description,
@@ -96,8 +61,11 @@ def create_goal(
     if not trusted:
         check_goal(actor, departments=values["departments"], owner=values["owner"])
     goal = Goal(**{field: values[field] for field in GOAL_FIELDS})
+    taking_part, invited = split_participants(actor, values["departments"], trusted=trusted)
+    m2m = {f: values[f] for f in GOAL_M2M} | {"departments": taking_part}
     with transaction.atomic():
-        _save_goal(goal, {f: values[f] for f in GOAL_M2M}, actor=actor, created=True)
+        save_goal(goal, m2m, actor=actor, created=True)
+        invite(goal=goal, departments=invited, actor=actor)
     return goal
 
 
@@ -105,7 +73,11 @@ def update_goal(*, goal: Goal, actor: Any, trusted: bool = False, **changes: Any
     """Change any of GOAL_FIELDS / GOAL_M2M (e.g. ``target=45``). Raises InvalidInput,
     NotAllowed (the goal as it will be must be one the actor could create).
 
-    The metric of a goal that plans pay on cannot change: their curves are in its units.
+    ``departments`` is the set wanted, taking part or invited: departments already taking part
+    stay, new ones the actor may commit join, the others are invited; pending invitations of
+    departments no longer wanted are withdrawn. A department whose plan pays on the goal
+    cannot leave it, and the metric of a goal that plans pay on cannot change (their curves
+    are in its units).
     """
     if not trusted:
         check_goal_before(actor, goal)
@@ -114,21 +86,61 @@ def update_goal(*, goal: Goal, actor: Any, trusted: bool = False, **changes: Any
         raise InvalidInput({field: ["Unknown field."] for field in sorted(unknown)})
     values = {field: getattr(goal, field) for field in GOAL_FIELDS}
     values.update({field: list(getattr(goal, field).all()) for field in GOAL_M2M})
+    values["departments"] += [i.department for i in goal.invitations.filter(status="pending")]
     values.update(changes)
     if "scope_handled_by" in changes:
         values["scope_handled_by"] = sorted(set(changes["scope_handled_by"] or []))
     errors = goal_errors(values=values)
     if values["metric"] != goal.metric and goal.plan_components.exists():
         add_error(errors, "metric", "Incentive plans pay on this goal; create a new goal instead.")
+    if "departments" in changes:
+        wanted = {d.pk for d in values["departments"]}
+        for name in sorted(
+            set(
+                goal.plan_components.exclude(plan__department__in=wanted).values_list(
+                    "plan__department__name", flat=True
+                )
+            )
+        ):
+            add_error(errors, "departments", f"{name}'s plan pays on this goal; {name} must stay.")
     if errors:
         raise InvalidInput(errors)
     if not trusted:
         check_goal(actor, departments=values["departments"], owner=values["owner"])
+    changed = [field for field in GOAL_FIELDS if getattr(goal, field) != values[field]]
     for field in GOAL_FIELDS:
         setattr(goal, field, values[field])
+    m2m = {field: values[field] for field in GOAL_M2M if field in changes}
+    joining: list[Department] = []
+    invited: list[Department] = []
+    if "departments" in changes:
+        current = {d.pk for d in goal.departments.all()}
+        new = [d for d in values["departments"] if d.pk not in current]
+        joining, invited = split_participants(actor, new, trusted=trusted)
+        m2m["departments"] = [d for d in values["departments"] if d.pk in current] + joining
+    relations_changed = any(
+        {o.pk for o in objects} != {o.pk for o in getattr(goal, field).all()}
+        for field, objects in m2m.items()
+    )
     with transaction.atomic():
-        m2m = {field: values[field] for field in GOAL_M2M if field in changes}
-        _save_goal(goal, m2m, actor=actor, created=False)
+        if changed or relations_changed:
+            # An edit that changes nothing of the goal (e.g. only invites) writes no goal row.
+            save_goal(goal, m2m, actor=actor, created=False)
+        if "departments" in changes:
+            settle(goal=goal, wanted=values["departments"], joined=joining, actor=actor)
+            invite(goal=goal, departments=invited, actor=actor)
+    return goal
+
+
+def archive_goal(*, goal: Goal, actor: Any, archived: bool = True, trusted: bool = False) -> Goal:
+    """Archive a goal (it leaves the lists and takes no new plan components; plans already
+    paying on it keep it), or bring it back with ``archived=False``. Audited. Raises
+    NotAllowed."""
+    if not trusted:
+        check_goal_before(actor, goal)
+    goal.archived_at = timezone.now() if archived else None
+    with transaction.atomic():
+        save_goal(goal, {}, actor=actor, created=False, fields=["archived_at"])
     return goal
 
 

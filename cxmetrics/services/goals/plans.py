@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,13 +18,22 @@ from cxmetrics.models import Department, IncentivePlan, PayoutStatement, PlanCom
 from cxmetrics.selectors.goals import live_attainment
 from cxmetrics.services import rollups
 
-from .access import check_plan, check_plan_before
-from .goals import StateConflict
+from .access import check_close, check_plan, check_plan_before
+from .records import StateConflict
 from .validation import ComponentIn, InvalidInput, plan_errors
 
 CLOSED_PLAN = "This plan's period is closed; its statement never changes."
 
-PLAN_FIELDS = ("name", "department", "period_start", "period_end", "confidence_gate", "min_n")
+PLAN_FIELDS = (
+    "name",
+    "department",
+    "period_start",
+    "period_end",
+    "confidence_gate",
+    "min_n",
+    "target_bonus",
+    "currency",
+)
 
 
 def _set_components(plan: IncentivePlan, components: Sequence[ComponentIn], actor: Any) -> None:
@@ -56,6 +66,8 @@ def create_plan(
     components: Sequence[ComponentIn],
     confidence_gate: bool = True,
     min_n: int = 30,
+    target_bonus: Decimal | None = None,
+    currency: str = "",
     trusted: bool = False,
 ) -> IncentivePlan:
     """Create a plan with weighted components (weights sum to 100). Raises InvalidInput,
@@ -67,6 +79,8 @@ def create_plan(
         "period_end": period_end,
         "confidence_gate": confidence_gate,
         "min_n": min_n,
+        "target_bonus": target_bonus,
+        "currency": currency,
     }
     if errors := plan_errors(values=values, components=components):
         raise InvalidInput(errors)
@@ -151,10 +165,10 @@ def close_period(
     response received before ``closed_at`` counts; responses received later are reported as
     late data beside the statement, never merged into it. A response arriving while closing
     may be both in the statement and counted late (the safe side). Raises StateConflict,
-    NotAllowed (closing is a change of the plan: the plan's department must be the actor's).
+    NotAllowed (admins only: :func:`.access.check_close`).
     """
     if not trusted:
-        check_plan_before(actor, plan)
+        check_close(actor, plan)
     now = now or timezone.now()
     if local_day(now) <= plan.period_end:
         raise StateConflict(f"The period runs until {plan.period_end}; close it after that day.")

@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from cxmetrics import incentives
@@ -112,6 +113,23 @@ def goal_errors(*, values: dict[str, Any]) -> dict[str, Any]:
     return errors
 
 
+MAX_BONUS = Decimal("9999999999.99")  # the column's 12 digits, 2 after the point
+
+
+def _bonus(errors: dict[str, Any], bonus: Any, currency: str) -> None:
+    """An optional target bonus: a non-negative amount, with the ISO code of its currency."""
+    if bonus is None:
+        return
+    if isinstance(bonus, bool) or not isinstance(bonus, Decimal | int | float):
+        add_error(errors, "target_bonus", "An amount is required, e.g. 5000 or 5000.00.")
+    elif not Decimal(bonus).is_finite() or not 0 <= Decimal(bonus) <= MAX_BONUS:
+        add_error(errors, "target_bonus", f"Must be an amount between 0 and {MAX_BONUS:,}.")
+    if not (
+        len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()
+    ):
+        add_error(errors, "currency", "A three-letter currency code (ISO 4217) such as EUR or USD.")
+
+
 def _component_errors(component: ComponentIn, plan_values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     goal = component.goal
@@ -133,6 +151,14 @@ def _component_errors(component: ComponentIn, plan_values: dict[str, Any]) -> di
             if "payout" in message:
                 field = "threshold_payout" if message.startswith("threshold") else "stretch_payout"
             add_error(errors, field, message[0].upper() + message[1:] + ".")
+    department = plan_values.get("department")
+    if department is not None and department not in goal.departments.all():
+        add_error(
+            errors,
+            "goal",
+            f"{department.name} does not take part in this goal: a plan pays only on goals its "
+            "department has accepted.",
+        )
     start, end = plan_values.get("period_start"), plan_values.get("period_end")
     dated = isinstance(start, date) and isinstance(end, date)
     if dated and (goal.end < start or goal.start > end):
@@ -149,6 +175,7 @@ def plan_errors(*, values: dict[str, Any], components: Sequence[ComponentIn]) ->
         add_error(errors, "department", "A department is required.")
     _dates(errors, values, ("period_start", "period_end"), "Must be on or after the period start.")
     _min_n(errors, values.get("min_n"))
+    _bonus(errors, values.get("target_bonus"), values.get("currency") or "")
     per_component = [_component_errors(c, values) for c in components]
     seen: set[int] = set()
     for index, component in enumerate(components):

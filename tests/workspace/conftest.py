@@ -1,0 +1,107 @@
+"""Shared fixtures for the workspace's pages: one person per role, and `logged_in`.
+
+Users (tests.factories.make_user, password factories.PASSWORD): ``lead`` leads Support,
+``executive`` and ``integrator`` (those three from tests/conftest.py), ``product_lead`` leads
+Product, ``billing_lead`` Billing, ``admin``. Passwords hash fast (tests/goals/conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from cxmetrics.models import Department
+from cxmetrics.selectors.dashboards.filters import today
+from cxmetrics.services import goals as goal_services
+from cxmetrics.services import rollups
+from tests.dashboards.conftest import days_ago as noon_days_ago
+from tests.factories import PASSWORD, make_responses, make_user
+from tests.goals.conftest import fast_password_hashing  # noqa: F401 (autouse, shared)
+
+
+@pytest.fixture
+def product_lead(org):
+    return make_user("product_lead", role="team_lead", leads=["product"])
+
+
+@pytest.fixture
+def billing_lead(org):
+    return make_user("billing_lead", role="team_lead", leads=["billing"])
+
+
+@pytest.fixture
+def admin(org):
+    return make_user("admin", role="admin")
+
+
+def logged_in(client_or_page: Any, user: Any) -> Any:
+    """`client_or_page` logged in as `user`, returned.
+
+    A Django test client is logged in directly (force_login). A Playwright page goes through
+    the login form as a person would; its browser context must have been created with
+    ``base_url=live_server.url`` (addresses are relative)."""
+    if hasattr(client_or_page, "force_login"):
+        client_or_page.force_login(user)
+        return client_or_page
+    page = client_or_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page
+
+
+# --- Goals ---------------------------------------------------------------------------------
+
+
+def nps_30(*, days_ago: int = 5, **common: Any) -> None:
+    """100 NPS answers `days_ago` days ago, rollups refreshed: 50 promoters, 30 passives and
+    20 detractors -> NPS 30 (95% interval 30 +- 15.3: 1.96 * sqrt((0.5 + 0.2 - 0.3^2) / 100))."""
+    moment = noon_days_ago(days_ago)
+    make_responses(
+        scores=[9] * 50 + [7] * 30 + [3] * 20, metric="nps", occurred_at=moment, **common
+    )
+    while rollups.refresh_dirty_rollups():
+        pass
+
+
+def make_goal(*, actor: Any, departments=("support", "product"), **overrides: Any) -> Any:
+    """A goal written as `actor` through the service (not trusted): departments `actor` does
+    not lead are invited. Default: NPS from 20 to 40 over the 30 days around today (half way
+    now, so expected 30)."""
+    values: dict[str, Any] = {
+        "name": "NPS to 40 this month",
+        "metric": "nps",
+        "baseline": 20.0,
+        "target": 40.0,
+        "start": today() - timedelta(days=15),
+        "end": today() + timedelta(days=15),
+        "departments": list(Department.objects.filter(slug__in=departments)),
+    }
+    values.update(overrides)
+    return goal_services.create_goal(actor=actor, **values)
+
+
+@pytest.fixture
+def shared_goal(lead):
+    """Support's lead's goal: Support takes part, Product is invited (pending)."""
+    return make_goal(actor=lead)
+
+
+def make_plan(*, actor: Any, goal: Any, department: str = "support", **overrides: Any) -> Any:
+    """A plan of `department` over the goal's period paying 100% on it (25 / 40 / 45),
+    written as `actor` through the service."""
+    values: dict[str, Any] = {
+        "name": f"{department.title()} plan",
+        "department": Department.objects.get(slug=department),
+        "period_start": goal.start,
+        "period_end": goal.end,
+        "components": [
+            goal_services.ComponentIn(goal=goal, weight=100, threshold=25, target=40, stretch=45)
+        ],
+    }
+    values.update(overrides)
+    return goal_services.create_plan(actor=actor, **values)

@@ -1,3 +1,0 @@
-"""Workspace pages: preview (see workspace/__init__.py)."""
-
-urlpatterns: list = []
