@@ -55,6 +55,11 @@ RULES_THE_SCHEMA_CANNOT_STATE = tuple(
         r"^Weights must add up to exactly 100%, got .*%\.$",
         r"^The goal runs .* to .*, outside the plan\.$",
         r"^This goal is already a component of the plan\.$",
+        # agreed participation (cxmetrics.services.goals.participation) and plan money
+        r"^.* does not take part in this goal: a plan pays only on goals its department has "
+        r"accepted\.$",
+        r"^.*'s plan pays on this goal; .* must stay\.$",
+        r"^A three-letter currency code \(ISO 4217\) such as EUR or USD\.$",
     )
 )
 # Ingest items are validated one by one (cxmetrics.ingest.validate): a batch whose every item

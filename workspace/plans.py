@@ -18,7 +18,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +36,6 @@ from workspace import plan_forms
 from workspace.access import admin_required, reader_required, refused, writer_required
 from workspace.curves import component_svg, percent
 
-NOT_YOURS = "You may read the plans of the departments you lead."
 CLOSE_UNDERSTOOD = "I understand the statement never changes"
 
 
@@ -45,18 +43,17 @@ def _sees_all(user: Any) -> bool:
     return is_admin(user) or Role.EXECUTIVE in roles_of(user)
 
 
-def visible_plans(user: Any) -> QuerySet[IncentivePlan]:
-    """Plans `user` reads (prefetched as plans_queryset): all for admins and executives, those
-    of the departments they lead for team leads."""
+def listed_plans(user: Any) -> QuerySet[IncentivePlan]:
+    """The plans `/plans/` lists (prefetched as plans_queryset): all for admins and
+    executives, those of the departments they lead for team leads (their workspace). Every
+    reader may still open any plan, as on the scorecards, the incentives dashboard and the API:
+    departments are paid on the same shared outcomes, in the open."""
     plans = plans_queryset().order_by("-period_start", "department__name", "name")
     return plans if _sees_all(user) else plans.filter(department__in=led_department_ids(user))
 
 
 def _readable_plan(request: Any, plan_id: int) -> IncentivePlan:
-    plan = get_object_or_404(plans_queryset(), pk=plan_id)
-    if not _sees_all(request.user) and plan.department_id not in led_department_ids(request.user):
-        raise PermissionDenied(NOT_YOURS)
-    return plan
+    return get_object_or_404(plans_queryset(), pk=plan_id)
 
 
 def _today() -> Any:
@@ -92,7 +89,7 @@ def plan_list(request: Any) -> HttpResponse:
     rollup query per component, one statement query per closed plan; no late-data count)."""
     today = _today()
     rows = []
-    for plan in visible_plans(request.user):
+    for plan in listed_plans(request.user):
         attainment = plan_attainment(plan=plan, as_of=today, late=False)
         rows.append({"plan": plan, **_figures(plan, attainment)})
     context = {"rows": rows, "can_write": _can_write(request.user), "today": today}

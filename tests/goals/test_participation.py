@@ -141,6 +141,20 @@ def test_accepting_twice_is_a_conflict(lead):
         accept(goal, "product")
 
 
+def test_an_archived_goal_takes_no_answers_until_it_is_restored(lead):
+    # given an invitation to Product, then the goal archived
+    goal = _create(lead, "support", "product")
+    goal_services.archive_goal(goal=goal, actor=lead, archived=True)
+    # when Product's lead accepts, then it is a conflict and Product does not take part
+    with pytest.raises(StateConflict, match=r"^This goal is archived; it takes no answers"):
+        accept(goal, "product")
+    assert _departments(goal) == ["support"]
+    # once restored, the same invitation is answered
+    goal_services.archive_goal(goal=Goal.objects.get(pk=goal.pk), actor=lead, archived=False)
+    accept(goal, "product")
+    assert _departments(goal) == ["product", "support"]
+
+
 def test_a_declined_invitation_stays_as_the_answer_and_may_be_asked_again(lead):
     # given Support's goal with Product invited, and Product's lead declines
     goal = _create(lead, "support", "product")

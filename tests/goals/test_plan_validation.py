@@ -164,3 +164,45 @@ def test_api_goal_validation_is_field_level(clients, changes, field):
     # then
     assert response.status_code == 400
     assert field in response.json()
+
+
+# --- Target bonus and currency ------------------------------------------------------------------
+
+
+def test_api_stores_a_target_bonus_with_its_currency_and_answers_it_as_a_decimal_string(
+    clients, two_goals
+):
+    # given a plan paying 5000 EUR at 100%
+    payload = _payload([two_goals[0].pk], [100], target_bonus="5000", currency="EUR")
+    # when
+    response = clients("lead").post("/api/v1/incentive-plans", payload, format="json")
+    # then
+    assert response.status_code == 201, response.json()
+    assert (response.json()["target_bonus"], response.json()["currency"]) == ("5000.00", "EUR")
+    plan_id = response.json()["id"]
+    # and a PATCH removes the bonus again
+    cleared = clients("lead").patch(
+        f"/api/v1/incentive-plans/{plan_id}", {"target_bonus": None}, format="json"
+    )
+    assert cleared.status_code == 200, cleared.json()
+    assert cleared.json()["target_bonus"] is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"target_bonus": "5000"}, "currency", "A three-letter currency code (ISO 4217)"),
+        ({"target_bonus": "5000", "currency": "eur"}, "currency", "This value does not match"),
+        ({"target_bonus": "-1", "currency": "EUR"}, "target_bonus", "greater than or equal to 0"),
+        ({"target_bonus": "12.345", "currency": "EUR"}, "target_bonus", "2 decimal places"),
+    ],
+)
+def test_api_refuses_a_bonus_without_a_currency_or_out_of_shape_next_to_its_field(
+    clients, two_goals, extra, field, message
+):
+    # given / when
+    payload = _payload([two_goals[0].pk], [100], **extra)
+    response = clients("lead").post("/api/v1/incentive-plans", payload, format="json")
+    # then
+    assert response.status_code == 400
+    assert message in response.json()[field][0]

@@ -102,6 +102,8 @@ def _record_answer(invitation: GoalInvitation, *, actor: Any, status: str) -> No
 def _answer(invitation: GoalInvitation, *, actor: Any, status: str, trusted: bool) -> None:
     if not trusted:
         check_answer(actor, invitation)
+    if invitation.goal.is_archived:
+        raise StateConflict("This goal is archived; it takes no answers until it is restored.")
     if invitation.status == status:
         word = "accepted" if status == InvitationStatus.ACCEPTED else "declined"
         raise StateConflict(f"{invitation.department.name} has already {word} this goal.")
