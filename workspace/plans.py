@@ -231,6 +231,10 @@ def _components(plan: IncentivePlan, attainment: dict[str, Any]) -> list[dict[st
                 **component,
                 "position": i,
                 "payout_text": percent(payout) if payout is not None else "pending",
+                # its share of the plan's payout: weight x payout, in percent and money
+                "contribution_text": percent(component["contribution"])
+                if payout is not None
+                else None,
                 "payout_money": _money(component["contribution"], plan)
                 if payout is not None
                 else None,

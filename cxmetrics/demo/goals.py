@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -25,6 +26,7 @@ from cxmetrics.services.goals import (
     close_period,
     create_goal,
     create_plan,
+    invite,
     snapshot_goals,
 )
 
@@ -77,6 +79,11 @@ PLANS = {
     "stores": [("nps", 50), ("stores", 50)],
     "billing": [("ces", 60), ("chat", 40)],
 }
+# department: target bonus of its plans (paid at 100%), in DEMO_CURRENCY
+BONUS = {"support": 6000, "product": 8000, "stores": 4000, "billing": 5000}
+DEMO_CURRENCY = "EUR"
+# An invitation left for Billing's lead to answer in /goals/: (goal key, department)
+PENDING_INVITATION = ("ai_chat", "billing")
 
 
 def _lead() -> User:
@@ -178,6 +185,8 @@ def seed_demo_goals(*, today: date | None = None) -> dict[str, int]:
                 department=departments[slug],
                 period_start=start,
                 period_end=end,
+                target_bonus=Decimal(BONUS[slug]),
+                currency=DEMO_CURRENCY,
                 components=[
                     ComponentIn(
                         goal=created[key],
@@ -190,6 +199,9 @@ def seed_demo_goals(*, today: date | None = None) -> dict[str, int]:
                 ],
             )
             plans += 1
+        key, invited = PENDING_INVITATION
+        if key in created:
+            invite(goal=created[key], departments=[departments[invited]], actor=lead)
         plans += _closed_previous_plan(lead, departments, previous_start, previous_end)
     snapshots = snapshot_goals(as_of=previous_start, until=today - timedelta(days=1))
     return {"goals": Goal.objects.count(), "plans": plans, "snapshots": snapshots}
@@ -224,6 +236,8 @@ def _closed_previous_plan(
         department=departments["support"],
         period_start=start,
         period_end=end,
+        target_bonus=Decimal(BONUS["support"]),
+        currency=DEMO_CURRENCY,
         components=[
             ComponentIn(
                 goal=goal, weight=100, threshold=target - 6, target=target, stretch=target + 6

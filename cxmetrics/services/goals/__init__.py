@@ -27,7 +27,13 @@ from .access import (
     check_plan_before,
 )
 from .goals import archive_goal, create_goal, delete_goal, update_goal
-from .participation import accept_invitation, check_answer, decline_invitation, split_participants
+from .participation import (
+    accept_invitation,
+    check_answer,
+    decline_invitation,
+    invite,
+    split_participants,
+)
 from .plans import PLAN_FIELDS, close_period, create_plan, delete_plan, update_plan
 from .records import GOAL_FIELDS, GOAL_M2M, StateConflict
 from .snapshots import snapshot_goals
@@ -57,6 +63,7 @@ __all__ = [
     "delete_goal",
     "delete_plan",
     "goal_errors",
+    "invite",
     "plan_errors",
     "snapshot_goals",
     "split_participants",
