@@ -245,8 +245,11 @@ def _components(plan: IncentivePlan, attainment: dict[str, Any]) -> list[dict[st
     return rows
 
 
-def _plan_page(request: Any, plan: IncentivePlan, template: str) -> HttpResponse:
-    attainment = plan_attainment(plan=plan, as_of=_today())
+def _plan_page(request: Any, plan: IncentivePlan, template: str, *, late: bool) -> HttpResponse:
+    """The plan page or its statement; ``late``: count the responses that arrived after
+    closing (plan_attainment's late-data COUNT over raw responses), which only the statement
+    shows."""
+    attainment = plan_attainment(plan=plan, as_of=_today(), late=late)
     context = {
         "plan": plan,
         "attainment": attainment,
@@ -271,7 +274,8 @@ def _may_change(user: Any, plan: IncentivePlan) -> bool:
 
 @reader_required
 def plan_detail(request: Any, plan_id: int) -> HttpResponse:
-    return _plan_page(request, _readable_plan(request, plan_id), "workspace/plans/detail.html")
+    plan = _readable_plan(request, plan_id)
+    return _plan_page(request, plan, "workspace/plans/detail.html", late=False)
 
 
 class CloseForm(forms.Form):
@@ -313,7 +317,7 @@ def _closed_plan(request: Any, plan_id: int) -> IncentivePlan:
 @reader_required
 def plan_statement(request: Any, plan_id: int) -> HttpResponse:
     plan = _closed_plan(request, plan_id)
-    return _plan_page(request, plan, "workspace/plans/statement.html")
+    return _plan_page(request, plan, "workspace/plans/statement.html", late=True)
 
 
 def _download(request: Any, plan_id: int, ext: str) -> HttpResponse:
