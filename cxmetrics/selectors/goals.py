@@ -14,6 +14,7 @@ Measurement windows (inclusive, whole days in the organisation's time zone):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -30,8 +31,8 @@ from cxmetrics.models import (
     PlanComponent,
     Response,
 )
+from cxmetrics.selectors.goal_windows import measured_windows
 from cxmetrics.selectors.goals_alignment import alignment
-from cxmetrics.selectors.summary import SummaryFilters, metric_summary
 
 __all__ = [
     "alignment",
@@ -40,7 +41,10 @@ __all__ = [
     "goal_progress",
     "goals_queryset",
     "late_data",
+    "live_attainment",
+    "live_attainments",
     "plan_attainment",
+    "plans_attainment",
     "plans_list",
     "plans_overview",
     "plans_queryset",
@@ -65,8 +69,11 @@ def goals_queryset() -> QuerySet[Goal]:
 
 
 def plans_queryset() -> QuerySet[IncentivePlan]:
-    """Plans with their department, components and the components' goals prefetched."""
-    return IncentivePlan.objects.select_related("department").prefetch_related(
+    """Plans with their department and statement (and who closed it) joined, components and
+    the components' goals prefetched (5 queries for any number)."""
+    return IncentivePlan.objects.select_related(
+        "department", "statement__closed_by"
+    ).prefetch_related(
         Prefetch(
             "components",
             queryset=PlanComponent.objects.select_related("goal").prefetch_related(
@@ -91,22 +98,6 @@ def _scope(goal: Goal) -> dict[str, list[str]]:
     }
 
 
-def _measured(goal: Goal, start: date, end: date) -> dict[str, Any] | None:
-    """The goal's metric over its scope on [start, end] (one rollup query), or None."""
-    if end < start:
-        return None
-    scope = _scope(goal)
-    filters = SummaryFilters(
-        start=start,
-        end=end,
-        channels=tuple(scope["channels"]),
-        departments=tuple(scope["departments"]),
-        handled_by=tuple(scope["handled_by"]),
-    )
-    groups = metric_summary(metric=goal.metric, filters=filters)
-    return groups[0] if groups else None
-
-
 def _value_n_interval(
     score: dict[str, Any] | None,
 ) -> tuple[float | None, int, float | None, float | None]:
@@ -125,7 +116,7 @@ def goal_progress(*, goal: Goal, as_of: date) -> dict[str, Any]:
     Cost: one rollup query (scope relations should be prefetched, see goals_queryset).
     """
     window_end = min(as_of, goal.end)
-    score = _measured(goal, goal.start, window_end) if as_of >= goal.start else None
+    score = measured_windows([(goal, goal.start, window_end)])[0] if as_of >= goal.start else None
     return progress_from_score(goal, as_of, score)
 
 
@@ -210,10 +201,15 @@ def goal_history(*, goal: Goal) -> list[dict[str, Any]]:
 # --- Plans ------------------------------------------------------------------------------------
 
 
-def _component(component: PlanComponent, plan: IncentivePlan, as_of: date) -> dict[str, Any]:
+def _window_end(plan: IncentivePlan, as_of: date) -> date:
+    return min(as_of, plan.period_end)
+
+
+def _component(
+    component: PlanComponent, plan: IncentivePlan, as_of: date, score: dict[str, Any] | None
+) -> dict[str, Any]:
     goal = component.goal
-    window_end = min(as_of, plan.period_end)
-    score = _measured(goal, plan.period_start, window_end)
+    window_end = _window_end(plan, as_of)
     value, n, low, high = _value_n_interval(score)
     curve = incentives.PayoutCurve.of(component)
     result = incentives.component_attainment(
@@ -268,15 +264,38 @@ def _plan_header(plan: IncentivePlan) -> dict[str, Any]:
     }
 
 
+def live_attainments(*, plans: Sequence[IncentivePlan], as_of: date) -> list[dict[str, Any]]:
+    """`live_attainment` of each plan (same order), every component of every plan measured
+    together: one rollup query per GOALS_PER_QUERY components (`measured_windows`), plus the
+    prefetches (see plans_queryset)."""
+    components = [list(plan.components.all()) for plan in plans]
+    scores = iter(
+        measured_windows(
+            [
+                (component.goal, plan.period_start, _window_end(plan, as_of))
+                for plan, own in zip(plans, components, strict=True)
+                for component in own
+            ]
+        )
+    )
+    return [
+        _live(plan, as_of, [_component(c, plan, as_of, next(scores)) for c in own])
+        for plan, own in zip(plans, components, strict=True)
+    ]
+
+
 def live_attainment(*, plan: IncentivePlan, as_of: date) -> dict[str, Any]:
     """Attainment computed now from the rollups (ignores any closed statement).
 
     ``paid_pct`` sums the paid components' contributions; ``total_pct`` equals it when no
     component is pending and is ``None`` otherwise (never a silent 0 or 100); ``projected_pct``
     is the total if pending components were paid on their point values.
-    Cost: one rollup query per component (plus prefetches, see plans_queryset).
+    Cost: one rollup query for all its components (plus prefetches, see plans_queryset).
     """
-    components = [_component(c, plan, as_of) for c in plan.components.all()]
+    return live_attainments(plans=[plan], as_of=as_of)[0]
+
+
+def _live(plan: IncentivePlan, as_of: date, components: list[dict[str, Any]]) -> dict[str, Any]:
     total = incentives.plan_attainment([c.pop("_result") for c in components])
     return {
         **_plan_header(plan),
@@ -342,10 +361,49 @@ def plan_attainment(*, plan: IncentivePlan, as_of: date, late: bool = True) -> d
     ``as_of`` is ignored) and ``late_data`` reports responses that arrived after closing
     (one COUNT over raw responses, hundreds of ms at 10M rows; ``late=False`` skips it and
     gives ``late_data: None``, for readers that do not show it).
+    Cost: as `plans_attainment` of this one plan.
     """
-    statement = PayoutStatement.objects.filter(plan=plan).first() if plan.is_closed else None
-    if statement is None:
-        return live_attainment(plan=plan, as_of=as_of)
+    return plans_attainment(plans=[plan], as_of=as_of, late=late)[0]
+
+
+def plans_attainment(
+    *, plans: Sequence[IncentivePlan], as_of: date, late: bool = False
+) -> list[dict[str, Any]]:
+    """`plan_attainment` of each plan (same order, same values), in a constant number of
+    queries: the open plans' components measured together (`live_attainments`: one rollup
+    query per GOALS_PER_QUERY components, none without any), and the statements of closed
+    plans read with the plans (plans_queryset joins them) or else in one query. ``late``
+    (default False here) adds each closed plan's late-data count: one COUNT over raw
+    responses per closed plan."""
+    statements = _statements(plans)
+    live = [plan for plan in plans if plan.pk not in statements]
+    measured = iter(live_attainments(plans=live, as_of=as_of))
+    return [
+        _frozen(plan, statements[plan.pk], late=late) if plan.pk in statements else next(measured)
+        for plan in plans
+    ]
+
+
+def _statements(plans: Sequence[IncentivePlan]) -> dict[int, PayoutStatement]:
+    """The closed plans' statements by plan id: those joined by plans_queryset, the others
+    in one query (none when every closed plan has its statement joined)."""
+    found: dict[int, PayoutStatement] = {}
+    missing = []
+    for plan in plans:
+        if not plan.is_closed:
+            continue
+        joined = IncentivePlan.statement.is_cached(plan) and getattr(plan, "statement", None)
+        if joined:
+            found[plan.pk] = joined
+        else:  # not read with the plan, or read before the plan was closed
+            missing.append(plan.pk)
+    if missing:
+        rows = PayoutStatement.objects.filter(plan__in=missing).select_related("closed_by")
+        found.update({statement.plan_id: statement for statement in rows})
+    return found
+
+
+def _frozen(plan: IncentivePlan, statement: PayoutStatement, *, late: bool) -> dict[str, Any]:
     frozen = statement.data
     return {
         **_plan_header(plan),
@@ -369,6 +427,6 @@ def plan_attainment(*, plan: IncentivePlan, as_of: date, late: bool = True) -> d
 
 def plans_overview(*, as_of: date, late: bool = True) -> list[dict[str, Any]]:
     """Attainment of every plan whose period has started by ``as_of`` (``late``: as in
-    plan_attainment)."""
-    plans = plans_queryset().filter(period_start__lte=as_of)
-    return [plan_attainment(plan=plan, as_of=as_of, late=late) for plan in plans]
+    plan_attainment), as `plans_attainment`."""
+    plans = list(plans_queryset().filter(period_start__lte=as_of))
+    return plans_attainment(plans=plans, as_of=as_of, late=late)

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from cxmetrics import payouts
 from cxmetrics.models import Department, GoalStatus, IncentivePlan
-from cxmetrics.selectors.goals import goals_queryset, plan_attainment, plans_queryset
+from cxmetrics.selectors.goals import goals_queryset, plans_attainment, plans_queryset
 from cxmetrics.selectors.goals_alignment import alignment
 from cxmetrics.selectors.goals_batch import goals_progress
 
@@ -79,12 +79,15 @@ def with_payouts(attainment: dict[str, Any], *, plan: IncentivePlan) -> dict[str
 
 
 def plans_with_payouts(plans: Iterable[IncentivePlan], *, as_of: date) -> list[dict[str, Any]]:
-    """Each plan's attainment on ``as_of`` (`plan_attainment`, without the late-data count)
-    `with_payouts`. Cost: the attainment's (one rollup query per component of an open plan,
-    one statement query per closed plan) beyond reading ``plans``."""
+    """Each plan's attainment on ``as_of`` (`plans_attainment`, without the late-data count)
+    `with_payouts`. Cost beyond reading ``plans``: one rollup query measuring every open plan's
+    components (none without any), and none for the closed plans' statements when ``plans``
+    come from plans_queryset (which joins them; otherwise one query)."""
+    plans = list(plans)
+    attainments = plans_attainment(plans=plans, as_of=as_of)
     return [
-        with_payouts(plan_attainment(plan=plan, as_of=as_of, late=False), plan=plan)
-        for plan in plans
+        with_payouts(attainment, plan=plan)
+        for plan, attainment in zip(plans, attainments, strict=True)
     ]
 
 
@@ -117,10 +120,11 @@ def scorecards(*, as_of: date, department: str | None = None) -> list[dict[str, 
     ``alignment``: its row of `alignment` (``shared_pct``: share of its plans' weight on
     shared goals, None without a plan).
 
-    Cost, whatever the number of departments and goals: 1 (departments) + 4 (goals and their
-    prefetches) + 1 (every goal measured in one rollup query, `goals_progress`) + 5 (plans and
-    their prefetches) + 5 (alignment) queries, plus the attainment's own: one rollup query per
-    component of an open plan, one statement query per closed plan. No query per department.
+    Cost, whatever the number of departments, goals and plans: 1 (departments) + 4 (goals and
+    their prefetches) + 1 (every goal measured in one rollup query, `goals_progress`) + 5
+    (plans with their statements, and their prefetches) + 1 (every open plan's components
+    measured in one rollup query, `plans_with_payouts`) + 5 (alignment) queries; none per
+    department or plan.
     """
     departments = list(
         Department.objects.filter(slug=department) if department else Department.objects.all()

@@ -3,8 +3,9 @@ many responses: a page costs the same number of queries whatever the data, as th
 docstrings promise (figures come from the rollups in SQL; comments are read with a limit).
 
 The goals page measures every goal in one rollup query (`selectors.goals_batch`), so it is
-pinned with one goal and with five; the incentives page with one plan (its selectors read each
-plan component's rollups with a query of its own)."""
+pinned with one goal and with five; the incentives page with one plan (every plan's components
+are measured in one rollup query too, `selectors.goals.plans_attainment`; the workspace's
+/plans/ and /scorecards/ are pinned with one plan and five)."""
 
 from __future__ import annotations
 

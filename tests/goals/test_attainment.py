@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from cxmetrics import metrics
 from cxmetrics.incentives import PayoutCurve
-from cxmetrics.selectors.goals import plan_attainment, plans_overview
+from cxmetrics.selectors.goals import (
+    plan_attainment,
+    plans_attainment,
+    plans_overview,
+    plans_queryset,
+)
+from cxmetrics.services import goals as goal_services
+from tests.factories import make_user
 from tests.goals.conftest import END, MID, csat_85, make_goal, make_plan, nps_30
 
 NPS_CURVE = (20.0, 40.0, 60.0)
@@ -123,3 +130,40 @@ def test_plans_overview_lists_started_plans(lead, worked_example_goals):
     # when / then
     assert len(plans_overview(as_of=MID)) == 1
     assert plans_overview(as_of=MID - timedelta(days=60)) == []
+
+
+def test_plans_measured_together_equal_plans_measured_one_by_one(
+    lead, worked_example_goals, django_assert_num_queries
+):
+    # given the worked example's plan, gated, short of n, started half way, on a goal without
+    # data, not started yet, and closed
+    nps, csat = worked_example_goals
+    empty = make_goal(actor=lead, name="CES goal", metric="ces", baseline=3, target=5)
+    both = [(nps, 60, NPS_CURVE), (csat, 40, CSAT_CURVE)]
+    make_plan(actor=lead, name="worked", components=both)
+    make_plan(actor=lead, name="gated", components=both, confidence_gate=True)
+    make_plan(actor=lead, name="short of n", components=both, min_n=101)
+    make_plan(actor=lead, name="half way", components=both, period_start=MID)
+    make_plan(actor=lead, name="no data", components=[(nps, 50, NPS_CURVE), (empty, 50, (3, 5, 6))])
+    february = make_goal(
+        actor=lead, name="February NPS", start=date(2025, 2, 1), end=date(2025, 2, 28)
+    )
+    make_plan(
+        actor=lead,
+        name="February",
+        components=[(february, 100, NPS_CURVE)],
+        period_start=date(2025, 2, 1),
+        period_end=date(2025, 2, 28),
+    )
+    closed = make_plan(actor=lead, name="closed", components=both)
+    goal_services.close_period(plan=closed, actor=make_user("boss", role="admin"))
+    plans = list(plans_queryset().order_by("pk"))
+
+    for as_of in (MID, END):
+        # when they are measured together: one rollup query, the statement read with the plans
+        with django_assert_num_queries(1):
+            together = plans_attainment(plans=plans, as_of=as_of)
+        # then each is what plan_attainment says of it alone
+        assert together == [plan_attainment(plan=p, as_of=as_of, late=False) for p in plans]
+    assert [plan["source"] for plan in together] == ["live"] * 6 + ["statement"]
+    assert together[0]["total_pct"] == pytest.approx(95.0)

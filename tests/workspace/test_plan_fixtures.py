@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 
 from cxmetrics.models import Department
+from cxmetrics.services import goals as goal_services
 from tests.factories import PASSWORD, make_user
 from tests.goals.conftest import END, START, csat_85, make_goal, make_plan, nps_30
 
@@ -24,6 +25,7 @@ __all__ = [
     "END",
     "PASSWORD",
     "START",
+    "add_four_plans",
     "admin_user",
     "billing_lead",
     "fast_password_hashing",
@@ -93,3 +95,26 @@ def logged_in(client):
 
 def support():
     return Department.objects.get(slug="support")
+
+
+def add_four_plans(*, lead, admin, january) -> None:
+    """Four more Support plans of January next to the worked one, so that a page listing plans
+    can be pinned with one plan and with five: two, three and one components (one of them on
+    a CES goal without any data, pending), and one plan closed (its statement is read)."""
+    nps, csat = january["nps"], january["csat"]
+    empty = make_goal(actor=lead, name="CES goal", metric="ces", baseline=3, target=5)
+    make_plan(
+        actor=lead, name="Support plan B", components=[(nps, 50, NPS_CURVE), (csat, 50, CSAT_CURVE)]
+    )
+    make_plan(
+        actor=lead,
+        name="Support plan C",
+        components=[(nps, 40, NPS_CURVE), (csat, 30, CSAT_CURVE), (empty, 30, (3.0, 5.0, 6.0))],
+    )
+    make_plan(actor=lead, name="Support plan D", components=[(csat, 100, CSAT_CURVE)])
+    closed = make_plan(
+        actor=lead,
+        name="Support plan E",
+        components=[(nps, 70, NPS_CURVE), (csat, 30, CSAT_CURVE)],
+    )
+    goal_services.close_period(plan=closed, actor=admin)

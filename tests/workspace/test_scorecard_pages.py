@@ -1,6 +1,11 @@
 """The scorecard pages: /scorecards/ (every department) and /scorecards/<slug> (one), for
 readers only, on the worked example of tests/dashboards/incentives_world.py (Support's plan has
-earned 86% so far of a 5,000.00 EUR bonus: 4,300.00 EUR)."""
+earned 86% so far of a 5,000.00 EUR bonus: 4,300.00 EUR); query counts also with January's
+plans of tests/workspace/test_plan_fixtures.py."""
+
+# The plan fixtures are imported from test_plan_fixtures: pytest passes them by name, so the
+# test arguments 'redefine' the imports.
+# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -13,7 +18,12 @@ from django.urls import reverse
 from cxmetrics.selectors.dashboards.filters import today
 from tests.dashboards.incentives_world import incentives_world
 from tests.factories import make_user
-from tests.goals.conftest import make_goal
+from tests.goals.conftest import MID, make_goal
+from tests.workspace.test_plan_fixtures import (  # noqa: F401 - fixtures
+    add_four_plans,
+    january,
+    worked_plan,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +131,7 @@ def test_the_scorecards_page_costs_the_same_queries_whatever_the_goals(
     client, executive, world, django_assert_num_queries
 ):
     client.force_login(executive)
-    # session, user, roles (3) + the selector's 17 (one plan component)
+    # session, user, roles (3) + the selector's 18 (tests/workspace/test_scorecards.py)
     with django_assert_num_queries(21):
         assert client.get("/scorecards/").status_code == 200
     # given four more goals (no plan pays on them)
@@ -137,3 +147,25 @@ def test_the_scorecards_page_costs_the_same_queries_whatever_the_goals(
     with django_assert_num_queries(21):
         response = client.get("/scorecards/")
     assert "4 goals: 4 not enough data" in _text(response)
+
+
+def test_the_scorecards_page_costs_the_same_queries_for_one_plan_or_five(
+    client,
+    executive,
+    lead,
+    january,
+    worked_plan,
+    django_assert_num_queries,
+):
+    # given January's worked plan (tests/workspace/test_plan_fixtures.py), read half way
+    client.force_login(executive)
+    url = f"/scorecards/?as_of={MID}"
+    # session, user, roles (3) + the selector's 18 (tests/workspace/test_scorecards.py)
+    with django_assert_num_queries(21):
+        assert client.get(url).status_code == 200
+    # given four more plans of one to three components, one of them closed
+    add_four_plans(lead=lead, admin=make_user("boss", role="admin"), january=january)
+    # then the page costs the same
+    with django_assert_num_queries(21):
+        text = _text(client.get(url))
+    assert "Support plan E" in text and "paid" in text

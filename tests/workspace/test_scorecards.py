@@ -134,8 +134,8 @@ def test_archived_goals_and_unknown_departments_are_left_out(world):
 def test_the_scorecards_cost_the_same_queries_whatever_the_departments_and_goals(
     world, django_assert_num_queries
 ):
-    # 1 departments + 5 goals (with their invitations) + 1 rollup (all goals) + 5 plans
-    # + 1 per component + 5 alignment
+    # 1 departments + 5 goals (with their invitations) + 1 rollup (all goals) + 5 plans (with
+    # their statements) + 1 rollup (every open plan's components) + 5 alignment
     with django_assert_num_queries(18):
         scorecards(as_of=MID)
     # given four more goals of several departments (no plan pays on them)

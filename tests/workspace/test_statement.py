@@ -13,8 +13,11 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cxmetrics import incentives
+from cxmetrics.models import Response
 from cxmetrics.services import goals as goal_services
 from tests.goals.conftest import store
 from tests.workspace.test_plan_fixtures import (  # noqa: F401 - fixtures
@@ -65,6 +68,18 @@ def test_late_responses_are_noted_beside_the_statement_never_in_it(logged_in, le
     text = words(html)
     assert "10 responses of this period arrived after closing." in text
     assert "Paid 95% · 4,750.00 EUR" in text
+
+
+def test_the_plan_page_of_a_closed_plan_does_not_count_late_responses(logged_in, lead, closed):
+    # given: late responses, which only the statement mentions
+    store(scores=[10] * 10, metric="nps")
+    client = logged_in(lead)
+    # when the plan's own page is read
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/plans/{closed.pk}").content.decode()
+    # then it shows the frozen figures without reading raw responses (the late-data COUNT)
+    assert "Paid 95% · 4,750.00 EUR" in words(html)
+    assert not [q for q in queries if Response._meta.db_table in q["sql"]]
 
 
 def test_the_csv_pins_the_worked_example(logged_in, lead, closed):

@@ -55,7 +55,8 @@ def incentives_board(
     on the board, else of the component paying furthest below its point value's payout (the
     confidence gate at work), else the first. Closed plans come without their late-data count
     (the page does not show it; the plan's API does).
-    Cost: 5 queries for the plans + the attainment's (plans_with_payouts) + 5 (alignment).
+    Cost: 5 queries for the plans (with their statements) + 1 rollup query measuring every
+    open plan's components (plans_with_payouts) + 5 (alignment), whatever the plans.
     Returns {as_of, plans, alignment, curves, chosen}."""
     as_of = as_of or today()
     plans = goal_selectors.plans_queryset().filter(period_start__lte=as_of)
