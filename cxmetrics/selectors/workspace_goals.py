@@ -191,8 +191,8 @@ def _invitation_changes(goal: Goal) -> list[Change]:
 
 def goal_changes(goal: Goal, *, limit: int = 200) -> list[Change]:
     """The goal's audit trail, newest first: its own history rows (goals_audit.audit_log,
-    about two queries per entry; rows that changed nothing shown are left out) merged with
-    its invitations being sent, answered and withdrawn (one query)."""
+    the same queries for any number of rows; rows that changed nothing shown are left out)
+    merged with its invitations being sent, answered and withdrawn (one query)."""
     entries = audit_log(model="goal", object_id=goal.pk, limit=limit)["results"]
     changes = [
         Change(
