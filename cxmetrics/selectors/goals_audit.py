@@ -43,11 +43,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Labels:
-    """Turns ids into readable values, one query per kind of id, cached."""
+def _kind(field: str) -> str | None:
+    """The kind of id a field holds that is shown by name (user, department), or None."""
+    if field in USER_FIELDS:
+        return "user"
+    return "department" if field == "department" else None
 
-    def __init__(self) -> None:
+
+def _related_kind(m2m_field: str) -> str:
+    return "channel" if m2m_field == "scope_channels" else "department"
+
+
+def _kinds(record: Any) -> set[str]:
+    """The kinds of id that the fields and relations of ``record``'s model hold."""
+    kinds = {_related_kind(field) for field in _m2m_fields(record)}
+    kinds |= {kind for field in _fields(record) if (kind := _kind(field))}
+    return kinds
+
+
+class _Labels:
+    """Turns ids into readable values: one query per kind of id that the models of the page's
+    records hold, made up front, so that a page costs the same whatever its rows name."""
+
+    def __init__(self, records: list[Any]) -> None:
         self._cache: dict[str, dict[Any, str]] = {}
+        one_per_model = {type(record): record for record in records}.values()
+        for kind in sorted(set().union(*(_kinds(record) for record in one_per_model))):
+            self._map(kind)
 
     def _map(self, kind: str) -> dict[Any, str]:
         if kind not in self._cache:
@@ -61,20 +83,15 @@ class _Labels:
         return self._cache[kind]
 
     def value(self, field: str, value: Any) -> Any:
-        if field in USER_FIELDS and value is not None:
-            return self._map("user").get(value, value)
-        if field == "department" and value is not None:
-            return self._map("department").get(value, value)
+        kind = _kind(field)
+        if kind is not None and value is not None:
+            return self._map(kind).get(value, value)
         return _plain(value)
 
     def relation(self, field: str, rows: list[dict[str, Any]] | None) -> list[Any]:
         kind = _related_kind(field)
         ids = [row.get(kind) for row in rows or []]
         return sorted(str(self._map(kind).get(pk, pk)) for pk in ids)
-
-
-def _related_kind(m2m_field: str) -> str:
-    return "channel" if m2m_field == "scope_channels" else "department"
 
 
 def _label(model_name: str, record: Any, labels: _Labels) -> str:
@@ -219,7 +236,7 @@ def audit_log(
     AUDITED (goal, goal_invitation, incentive_plan, plan_component). Cost: the same for any
     number of entries: per model asked for, a count and the rows (each with the id of the row
     before it); per model on the page, the rows before its changed entries and one query per
-    m2m relation; one per kind of label (users, departments, channels)."""
+    m2m relation; one per kind of id its models name (users, departments, channels)."""
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     streams = []
@@ -237,6 +254,6 @@ def audit_log(
         streams.append([(record.history_date, name, record) for record in rows[: offset + limit]])
     newest_first = merge(*streams, key=lambda item: item[0], reverse=True)
     page = [(name, record) for _, name, record in islice(newest_first, offset, offset + limit)]
-    related, labels = _Related(page), _Labels()
+    related, labels = _Related(page), _Labels([record for _, record in page])
     results = [_entry(name, record, related, labels) for name, record in page]
     return {"count": total, "results": results}

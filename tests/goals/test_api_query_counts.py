@@ -22,10 +22,11 @@ GOAL_LIST_BY_STATUS = GOAL_LIST + 1  # + one rollup query measuring every goal
 PLAN_LIST = AUTH + 5  # plans, components (goal joined), the goals' 3 relations
 ALIGNMENT = AUTH + 5  # the plans in period, their components, goals and departments
 # goals_audit.audit_log, per page, not per row: the count, the rows (each with the id of the
-# row before it), the page's three goal relations, the users and departments named
-AUDIT = AUTH + 7
+# row before it), the page's three goal relations, the users, departments and channels that
+# goals name
+AUDIT = AUTH + 8
 # every model: four counts and four pages of rows; the goal rows before the changed ones, the
-# three goal relations; the users, departments and channels named
+# three goal relations; the users, departments and channels that goals name
 AUDIT_EVERY_MODEL = AUTH + 15
 
 
