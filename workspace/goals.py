@@ -44,6 +44,9 @@ from cxmetrics.selectors.workspace_goals import (
 from cxmetrics.services import goals as goal_services
 from workspace.access import can_write_goals, reader_required, refused, writer_required
 
+# The goal page lists this many of the latest changes, and links to all of them.
+LATEST_CHANGES = 20
+
 # The goal's fields as a lead reads them (the form's labels, issue #13), for the history.
 FIELD_WORDS = {
     "name": "Name",
@@ -135,6 +138,8 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handled_by": [HandledBy(h).label for h in goal.scope_handled_by or []],
     }
     departments = participants(goal)
+    everything = request.GET.get("changes") == "all"
+    history = goal_changes(goal, limit=None if everything else LATEST_CHANGES)
     return render(
         request,
         "workspace/goals/detail.html",
@@ -147,7 +152,9 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "components": plans_paying_on(goal),
             "can_change": may_change(request.user, goal),
             "answerable": answerable(request.user, departments.invited),
-            "history": describe_history(goal_changes(goal), metric=goal.metric),
+            "history": describe_history(history.changes, metric=goal.metric),
+            # N of "Show all N changes", when the page lists only the latest
+            "all_changes": None if everything or history.total <= LATEST_CHANGES else history.total,
         },
     )
 

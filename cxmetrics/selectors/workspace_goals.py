@@ -23,11 +23,12 @@ from django.db.models import Q, QuerySet
 from cxmetrics.models import Goal, GoalInvitation, InvitationStatus, PlanComponent, Role
 from cxmetrics.roles import can_read_figures, is_admin, led_department_ids, roles_of
 from cxmetrics.selectors.goals import goals_queryset
-from cxmetrics.selectors.goals_audit import audit_log
+from cxmetrics.selectors.goals_audit import MAX_LIMIT, audit_log
 from cxmetrics.selectors.goals_batch import goals_progress
 
 __all__ = [
     "Change",
+    "GoalHistory",
     "GoalRow",
     "Participants",
     "goal_changes",
@@ -189,11 +190,36 @@ def _invitation_changes(goal: Goal) -> list[Change]:
     return changes
 
 
-def goal_changes(goal: Goal, *, limit: int = 200) -> list[Change]:
-    """The goal's audit trail, newest first: its own history rows (goals_audit.audit_log,
-    about two queries per entry; rows that changed nothing shown are left out) merged with
-    its invitations being sent, answered and withdrawn (one query)."""
-    entries = audit_log(model="goal", object_id=goal.pk, limit=limit)["results"]
+@dataclass(frozen=True)
+class GoalHistory:
+    """A goal's latest changes, newest first, and how many it has in all. ``total`` counts
+    every history row of the goal, so a row that changed nothing shown (rare: the services
+    write a goal row only when something changed) is counted but not listed."""
+
+    changes: list[Change]
+    total: int
+
+
+def _goal_entries(goal: Goal, limit: int | None) -> tuple[list[dict[str, Any]], int]:
+    """The goal's newest audit entries (all of them with ``limit=None``, a page of MAX_LIMIT
+    at a time) and how many it has."""
+    if limit is not None:
+        log = audit_log(model="goal", object_id=goal.pk, limit=limit)
+        return log["results"], log["count"]
+    entries: list[dict[str, Any]] = []
+    while True:
+        log = audit_log(model="goal", object_id=goal.pk, limit=MAX_LIMIT, offset=len(entries))
+        entries += log["results"]
+        if not log["results"] or len(entries) >= log["count"]:
+            return entries, log["count"]
+
+
+def goal_changes(goal: Goal, *, limit: int | None) -> GoalHistory:
+    """The goal's audit trail, newest first, the latest ``limit`` changes (None: all): its own
+    history rows (goals_audit.audit_log, the same queries for any number of rows; rows that
+    changed nothing shown are left out) merged with its invitations being sent, answered and
+    withdrawn (one query)."""
+    entries, count = _goal_entries(goal, limit)
     changes = [
         Change(
             at=entry["at"],
@@ -204,5 +230,6 @@ def goal_changes(goal: Goal, *, limit: int = 200) -> list[Change]:
         for entry in entries
         if entry["action"] != "changed" or entry["changes"]
     ]
-    changes += _invitation_changes(goal)
-    return sorted(changes, key=lambda change: change.at, reverse=True)[:limit]
+    invitations = _invitation_changes(goal)
+    changes = sorted(changes + invitations, key=lambda change: change.at, reverse=True)
+    return GoalHistory(changes=changes[:limit], total=count + len(invitations))

@@ -10,6 +10,7 @@ import pytest
 from cxmetrics.models import Channel, Goal
 from cxmetrics.selectors.goals import goal_progress, goals_queryset
 from cxmetrics.selectors.goals_batch import goals_progress
+from cxmetrics.services import goals as goal_services
 from tests.goals.conftest import csat_85, make_goal, make_plan, nps_30
 
 MANY = 6
@@ -20,7 +21,13 @@ GOAL_LIST = AUTH + 5
 GOAL_LIST_BY_STATUS = GOAL_LIST + 1  # + one rollup query measuring every goal
 PLAN_LIST = AUTH + 5  # plans, components (goal joined), the goals' 3 relations
 ALIGNMENT = AUTH + 5  # the plans in period, their components, goals and departments
-AUDIT = AUTH + 7  # count, rows, labels, the entry's relations: per page, not per row stored
+# goals_audit.audit_log, per page, not per row: the count, the rows (each with the id of the
+# row before it), the page's three goal relations, the users, departments and channels that
+# goals name
+AUDIT = AUTH + 8
+# every model: four counts and four pages of rows; the goal rows before the changed ones, the
+# three goal relations; the users, departments and channels that goals name
+AUDIT_EVERY_MODEL = AUTH + 15
 
 
 def make_goals(lead, count: int) -> list[Goal]:
@@ -71,7 +78,6 @@ def test_listing_goals_costs_the_same_for_one_or_many(
         ("/api/v1/incentive-plans", PLAN_LIST),
         ("/api/v1/incentive-plans?department=support", PLAN_LIST),
         ("/api/v1/alignment?as_of=2025-01-16", ALIGNMENT),
-        # About two queries per entry on the page (goals_audit.audit_log): one entry's page
         ("/api/v1/audit?model=goal&limit=1", AUDIT),
     ],
 )
@@ -86,6 +92,28 @@ def test_plans_alignment_and_audit_cost_the_same_for_one_or_many(
     with django_assert_num_queries(queries):
         answer = client.get(url)
     assert answer.status_code == 200 and answer.json()
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_an_audit_page_costs_the_same_for_two_rows_or_thirty(
+    clients, lead, django_assert_num_queries, rows
+):
+    # given a goal created, then edited `rows - 1` times: its channels and its target in turn
+    goal = make_goal(actor=lead)
+    chat = list(Channel.objects.filter(slug="chat"))
+    for number in range(rows - 1):
+        if number % 2:
+            goal_services.update_goal(goal=goal, actor=lead, target=41.0 + number)
+        else:
+            channels = chat if number % 4 == 0 else []
+            goal_services.update_goal(goal=goal, actor=lead, scope_channels=channels)
+    client = clients("executive")
+
+    # when the audit trail is read, then the queries do not grow with the rows on the page
+    with django_assert_num_queries(AUDIT_EVERY_MODEL):
+        answer = client.get("/api/v1/audit?limit=50")
+    assert answer.json()["count"] == rows
+    assert all(entry["changes"] for entry in answer.json()["results"])
 
 
 def test_goals_measured_together_equal_goals_measured_one_by_one(lead):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cxmetrics.models import Goal
+from cxmetrics.models import Channel, Goal
+from cxmetrics.selectors.goals_audit import audit_log
+from cxmetrics.services import goals as goal_services
 from tests.goals.conftest import END, START, accept, make_goal, make_plan
 
 
@@ -86,6 +88,26 @@ def test_weight_and_curve_changes_are_audited(clients, lead):
         ]
     )
     assert {e["user"] for e in entries} == {"lead"}
+
+
+def test_the_changes_are_those_simple_history_finds_against_the_row_before(lead):
+    # given a goal edited in its fields, its channels, both, and archived
+    goal = make_goal(actor=lead)
+    web = list(Channel.objects.filter(slug="web"))
+    goal_services.update_goal(goal=goal, actor=lead, target=45.0)
+    goal_services.update_goal(goal=goal, actor=lead, scope_channels=web)
+    goal_services.update_goal(goal=goal, actor=lead, scope_channels=[], min_n=50)
+    goal_services.archive_goal(goal=goal, actor=lead)
+    # when its audit trail is read
+    entries = audit_log(model="goal", object_id=goal.pk)["results"]
+    # then every change names the fields of diff_against(prev_record), in its order
+    records = {f"goal:{r.history_id}": r for r in Goal.history.filter(id=goal.pk)}
+    changed = [e for e in entries if e["action"] == "changed"]
+    assert len(changed) == 4
+    for entry in changed:
+        record = records[entry["id"]]
+        expected = [c.field for c in record.diff_against(record.prev_record).changes]
+        assert [c["field"] for c in entry["changes"]] == expected
 
 
 def test_audit_lists_every_model_newest_first_with_paging(clients, lead):

@@ -158,6 +158,44 @@ def test_history_of_scope_changes_says_all_when_empty(client, lead, shared_goal)
     assert f"changed Channels from all to {web.name}" in told
 
 
+def edit_target(goal, lead, times: int) -> None:
+    for number in range(times):
+        goal_services.update_goal(goal=goal, actor=lead, target=41.0 + number)
+
+
+def test_the_latest_20_changes_are_listed_with_a_link_to_all(client, lead, shared_goal):
+    # given the goal's creation, Product's invitation and 24 edits of its target: 26 changes
+    edit_target(shared_goal, lead, 24)
+    # when the page is read
+    html = logged_in(client, lead).get(f"/goals/{shared_goal.pk}").content.decode()
+    told = history(client, shared_goal)
+    # then the 20 latest edits, and a plain link to all 26
+    assert told.count("changed Target from") == 20
+    assert "changed Target from 63.0 to 64.0" in told
+    assert "changed Target from 44.0 to 45.0" in told
+    assert "changed Target from 43.0 to 44.0" not in told
+    assert "created the goal" not in told
+    assert '<a href="?changes=all">Show all 26 changes</a>' in html
+
+
+def test_all_changes_on_asking(client, lead, shared_goal):
+    # given 26 changes
+    edit_target(shared_goal, lead, 24)
+    # when all are asked for
+    page = logged_in(client, lead).get(f"/goals/{shared_goal.pk}?changes=all")
+    told = text(page).split("History of changes", 1)[1]
+    # then every one, without the link
+    assert told.count("changed Target from") == 24
+    assert "lead invited Product to take part" in told and "lead created the goal" in told
+    assert "Show all" not in told
+
+
+def test_twenty_changes_or_fewer_have_no_link(client, lead, shared_goal):
+    edit_target(shared_goal, lead, 18)  # 20 changes with the creation and the invitation
+    told = history(logged_in(client, lead), shared_goal)
+    assert "lead created the goal" in told and "Show all" not in told
+
+
 def test_not_enough_data_says_how_many_responses_are_missing(client, lead):
     goal = make_goal(actor=lead, min_n=150)
     nps_30()  # 100 answers
@@ -183,6 +221,26 @@ def _detail_queries(client, user, goal) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(f"/goals/{goal.pk}").status_code == 200
     return len(captured)
+
+
+# The goal page as its owner reads it: the session, user and role (3); the goal and its three
+# relations, its invitations (5); the history (audit_log: count, the latest rows, the rows
+# before them, their three relations, the users, departments and channels named; the
+# invitations' history: 10); the progress (1), the plans paying on it (1), the departments
+# the reader leads (1); department and channel names for the history in words (2).
+GOAL_PAGE = 23
+
+
+@pytest.mark.parametrize("edits", [1, 20])
+def test_one_edit_or_twenty_cost_the_same_queries(
+    client, lead, shared_goal, django_assert_num_queries, edits
+):
+    # given the goal edited once, or 20 times (it lists the latest 20 changes)
+    edit_target(shared_goal, lead, edits)
+    client = logged_in(client, lead)
+    # when / then
+    with django_assert_num_queries(GOAL_PAGE):
+        assert client.get(f"/goals/{shared_goal.pk}").status_code == 200
 
 
 def test_more_plans_and_participants_cost_no_more_queries(client, admin):
