@@ -109,7 +109,9 @@ def _navbar() -> dbc.Navbar:
     logout = html.Form(
         [
             dcc.Input(type="hidden", name="csrfmiddlewaretoken", value=csrf_token()),
-            html.Button("Log out", type="submit", className="btn btn-outline-light btn-sm"),
+            html.Button(
+                "Log out", type="submit", className="btn btn-outline-light btn-sm text-nowrap"
+            ),
         ],
         method="post",
         action="/accounts/logout/",
@@ -120,9 +122,15 @@ def _navbar() -> dbc.Navbar:
             [
                 dbc.NavbarBrand("cxmetrics", href=PREFIX, external_link=True),
                 dbc.Nav(links, navbar=True, className="me-auto flex-wrap"),
-                html.Span(username, className="text-light small", id="nav-user"),
-                html.A("Summary", href="/summary", className="text-light small ms-3"),
-                html.A("API", href="/api/docs/", className="text-light small ms-3"),
+                html.A(
+                    username,
+                    href="/profile/",
+                    className="text-light small",
+                    id="nav-user",
+                    title=username,
+                ),
+                html.A("Summary", href="/summary", className="text-light small ms-2"),
+                html.A("API", href="/api/docs/", className="text-light small ms-2"),
                 logout,
             ],
             fluid=True,
