@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from django.utils.safestring import mark_safe
+
 from cxmetrics.incentives import CURVE_TERMS, PayoutCurve
 from cxmetrics.scales import format_score
+from cxmetrics.services.goals.validation import METRIC_RANGES
 
 __all__ = [
     "Chart",
@@ -234,4 +237,13 @@ def component_svg(
         confidence_gate=confidence_gate,
         title=f"Payout curve of {component['goal_name']}",
         dom_id=dom_id,
+    )
+
+
+def component_figure(component: Mapping[str, Any], *, confidence_gate: bool, dom_id: str) -> Any:
+    """`component_svg` within the metric's own range, marked safe for a template: every text
+    in it is escaped here (curve_svg)."""
+    bounds = METRIC_RANGES[component["metric"]]
+    return mark_safe(  # built here: every text in it is escaped
+        component_svg(component, bounds=bounds, confidence_gate=confidence_gate, dom_id=dom_id)
     )

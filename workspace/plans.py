@@ -23,7 +23,6 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from cxmetrics import payouts, statements
 from cxmetrics.localtime import local_day
@@ -34,7 +33,7 @@ from cxmetrics.selectors.plan_overlaps import overlapping_plans
 from cxmetrics.services import goals as goal_services
 from workspace import plan_forms
 from workspace.access import admin_required, reader_required, refused, writer_required
-from workspace.curves import component_svg, percent
+from workspace.curves import component_figure, percent
 
 CLOSE_UNDERSTOOD = "I understand the statement never changes"
 
@@ -226,7 +225,6 @@ def _components(plan: IncentivePlan, attainment: dict[str, Any]) -> list[dict[st
     gate, min_n = attainment["confidence_gate"], attainment["min_n"]
     rows = []
     for i, component in enumerate(attainment["components"], start=1):
-        bounds = goal_services.METRIC_RANGES[component["metric"]]
         payout = component["payout_pct"]
         rows.append(
             {
@@ -241,11 +239,7 @@ def _components(plan: IncentivePlan, attainment: dict[str, Any]) -> list[dict[st
                 if payout is not None
                 else None,
                 "explanation": payouts.explain(component, min_n=min_n, confidence_gate=gate),
-                "svg": mark_safe(  # built by workspace.curves: every text in it is escaped
-                    component_svg(
-                        component, bounds=bounds, confidence_gate=gate, dom_id=f"curve-{i}"
-                    )
-                ),
+                "svg": component_figure(component, confidence_gate=gate, dom_id=f"curve-{i}"),
             }
         )
     return rows

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cxmetrics.localtime import local_day
 from cxmetrics.selectors.scorecards import scorecard, scorecards
 from workspace.access import reader_required
+from workspace.curves import component_figure
 
 
 class AsOfForm(forms.Form):
@@ -49,6 +50,13 @@ def scorecard_page(request: HttpRequest, slug: str) -> HttpResponse:
     card = scorecard(slug=slug, as_of=as_of)
     if card is None:
         raise Http404("No such department.")
+    for plan in card["plans"]:
+        for i, component in enumerate(plan["components"], start=1):
+            component["svg"] = component_figure(
+                component,
+                confidence_gate=plan["confidence_gate"],
+                dom_id=f"curve-{plan['plan_id']}-{i}",
+            )
     context: dict[str, Any] = {"form": form, "as_of": as_of, "card": card}
     return render(request, "workspace/scorecards/detail.html", context)
 

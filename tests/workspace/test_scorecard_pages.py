@@ -102,7 +102,13 @@ def test_a_department_page_explains_its_plan(client, executive, world):
     assert f'href="/plans/{world["plan"].pk}"' in html
     assert "86.0% earned so far = 4,300.00 EUR of a target bonus of 5,000.00 EUR" in text
     assert "between threshold 12 and target 37: measured 30.0" in text
-    # and the way back, and to the curves
+    # its component's payout curve, with "you are here" at the measured value and the bound
+    assert html.count('role="img" class="cx-curve"') == 1
+    assert "Payout curve of NPS to 44" in html
+    # (no confidence gate: paid on the measured value; 50% + 18/25 x 50% = 86%)
+    assert "You are here (measured, paid on): 30.0 pays 86%" in html
+    assert "You are here (lower bound): 14.7 pays 55.4%" in html
+    # and the way back, and to the dashboard
     assert 'href="/scorecards/"' in html
     assert 'href="/dashboards/incentives?department=support"' in html
 
