@@ -250,6 +250,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Follow-ups: evaluate the noted responses (catches up after a broker outage).
+    "open-followups": {
+        "task": "cxmetrics.tasks.open_followups",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     "nightly-rollup-check": {
         "task": "cxmetrics.tasks.rebuild_yesterday",
         "schedule": crontab(hour=2, minute=15),
