@@ -61,3 +61,13 @@ def rule(name_start: str) -> FollowUpRule:
 
 def days(n: float) -> timedelta:
     return timedelta(days=n)
+
+
+def opened(**overrides: Any) -> FollowUp:
+    """One stored detractor's follow-up (Support's unless `department` says otherwise)."""
+    overrides.setdefault("score", 3.0)
+    slug = overrides.pop("slug", "integrations")
+    (pk,) = push(item(**overrides), slug=slug)
+    followup = followup_of(pk)
+    assert followup is not None
+    return followup
