@@ -365,6 +365,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several endpoints get one component name each.
+    "ENUM_NAME_OVERRIDES": {
+        "HandledByEnum": "cxmetrics.models.choices.HandledBy",
+        "FollowUpStatusEnum": "cxmetrics.models.followups.FollowUpStatus",
+        "GoalStatusEnum": "cxmetrics.models.goals.GoalStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cxmetrics.api.schema.postprocess_truth",

@@ -2,8 +2,8 @@
 and root causes. Who sees what is `services.followups.access.visible_followups`; overdue is
 `models.overdue_q` (the same rule as `FollowUp.is_overdue`).
 
-* `FollowUpFilters`: the list filters (department and status lists, overdue, source slug,
-  the response's external_id).
+* `FollowUpFilters`: the list filters (departments, statuses, overdue, sources, the
+  response's external_id).
 * `with_overdue(queryset, now=)`: annotates `overdue` (a boolean computed in SQL).
 * `followup_page(...)` / `followup_rows(...)`: rows as dicts with `ROW_FIELDS` keys, one
   query per page (the CSV streams in chunks).
@@ -71,7 +71,7 @@ class FollowUpFilters:
     departments: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     overdue: bool | None = None
-    source: str | None = None
+    sources: tuple[str, ...] = ()
     external_id: str | None = None
 
     def q(self, *, now: datetime) -> Q:
@@ -82,8 +82,8 @@ class FollowUpFilters:
             q &= Q(status__in=list(self.statuses))
         if self.overdue is not None:
             q &= overdue_q(now=now) if self.overdue else ~overdue_q(now=now)
-        if self.source:
-            q &= Q(source__slug=self.source)
+        if self.sources:
+            q &= Q(source__slug__in=list(self.sources))
         if self.external_id:
             q &= Q(response__external_id=self.external_id)
         return q
