@@ -124,7 +124,7 @@ def update_followup(
     now = now or timezone.now()
     with transaction.atomic():
         stored = (
-            FollowUp.objects.select_for_update()
+            FollowUp.objects.select_for_update(of=("self",))
             .select_related("department", "root_cause", "assignee")
             .get(pk=followup.pk)
         )
