@@ -14,12 +14,20 @@ from django.db import transaction
 
 from cxmetrics.breaker import CircuitBreaker
 
-__all__ = ["BROKER", "REFRESH_ROLLUPS", "SCORE_SENTIMENT", "publish", "publish_on_commit"]
+__all__ = [
+    "BROKER",
+    "OPEN_FOLLOWUPS",
+    "REFRESH_ROLLUPS",
+    "SCORE_SENTIMENT",
+    "publish",
+    "publish_on_commit",
+]
 
 logger = logging.getLogger(__name__)
 
 SCORE_SENTIMENT = "cxmetrics.tasks.score_sentiment"
 REFRESH_ROLLUPS = "cxmetrics.tasks.refresh_dirty_rollups"
+OPEN_FOLLOWUPS = "cxmetrics.tasks.open_followups"
 
 
 def _broker_cooloff() -> float:
@@ -35,9 +43,9 @@ def publish(task_name: str, *args) -> None:  # type: ignore[no-untyped-def]
 
     A broker outage is logged, never raised: the caller's rows and their rollup notes are
     committed, the request must still answer, and the periodic tasks catch up from the database
-    (`score_pending_sentiment`, `refresh_dirty_rollups`). Only the task name is logged, never
-    the arguments. Celery's `delay_on_commit` is not used because it lets the broker error
-    escape from the on-commit hook into the request.
+    (`score_pending_sentiment`, `refresh_dirty_rollups`, `open_followups`). Only the task name
+    is logged, never the arguments. Celery's `delay_on_commit` is not used because it lets the
+    broker error escape from the on-commit hook into the request.
 
     Nor does a request wait on a broker that is down: one failed publish opens BROKER, and
     until its cool-off (CX_BROKER_BACKOFF_SECONDS) ends this process skips publishing without

@@ -250,6 +250,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Follow-ups: evaluate the noted responses (catches up after a broker outage).
+    "open-followups": {
+        "task": "cxmetrics.tasks.open_followups",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     "nightly-rollup-check": {
         "task": "cxmetrics.tasks.rebuild_yesterday",
         "schedule": crontab(hour=2, minute=15),
@@ -359,6 +365,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several endpoints get one component name each.
+    "ENUM_NAME_OVERRIDES": {
+        "HandledByEnum": "cxmetrics.models.choices.HandledBy",
+        "FollowUpStatusEnum": "cxmetrics.models.followups.FollowUpStatus",
+        "GoalStatusEnum": "cxmetrics.models.goals.GoalStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cxmetrics.api.schema.postprocess_truth",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("cxmetrics.api.urls")),
     path("api/v1/", include("cxmetrics.api.goals.urls")),
+    path("api/v1/", include("cxmetrics.api.followups.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (?script): no inline script
     # under the Content-Security-Policy.

@@ -60,6 +60,18 @@ RULES_THE_SCHEMA_CANNOT_STATE = tuple(
         r"accepted\.$",
         r"^.*'s plan pays on this goal; .* must stay\.$",
         r"^A three-letter currency code \(ISO 4217\) such as EUR or USD\.$",
+        # follow-ups and their rules (cxmetrics.services.followups)
+        r"^Object with name=.* does not exist\.$",
+        r"^Closing needs an outcome: resolved, not_resolved or unreachable\.$",
+        r"^Closing needs a root cause\.$",
+        r"^An outcome is set when closing \(status closed\)\.$",
+        r"^A closed follow-up is only reopened\.$",
+        r"^A follow-up does not go back from .* to .*; only reopening a closed one\.$",
+        r"^.* is not a team lead of .* nor an admin\.$",
+        r"^.* is no longer offered\.$",
+        r"^Must be at or above score_min\.$",
+        r"^Another follow-up rule has this name\.$",
+        r"^A name is required\.$",
     )
 )
 # Ingest items are validated one by one (cxmetrics.ingest.validate): a batch whose every item

@@ -24,7 +24,14 @@ from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, Whe
 from django.utils import timezone
 
 from cxmetrics.localtime import local_day
-from cxmetrics.models import REMOVED_COMMENT, PrivacyEvent, Response, SkippedComment
+from cxmetrics.models import (
+    REMOVED_COMMENT,
+    FollowUp,
+    FollowUpLink,
+    PrivacyEvent,
+    Response,
+    SkippedComment,
+)
 from cxmetrics.redaction import redact
 from cxmetrics.services.ingest import mark_dirty, queue_rollup_refresh
 from cxmetrics.services.personal_data import customer_ref
@@ -51,7 +58,8 @@ def _audit_reason(reason: str, customer_id: str) -> str:
 
 def erase_customer(*, customer_id: str, actor: Any, reason: str = "") -> PrivacyEvent:
     """Delete every response of the customer `customer_id` (found by its HMAC, as ingest
-    stores it) and record a `PrivacyEvent` (kind erase), in one transaction.
+    stores it), with their follow-ups and the follow-ups' audit rows, and record a
+    `PrivacyEvent` (kind erase), in one transaction.
 
     Idempotent: a second call deletes 0 and records again. The deleted rows' rollup buckets
     are marked dirty in the same transaction and a refresh is queued on commit, so the rollups
@@ -71,6 +79,13 @@ def erase_customer(*, customer_id: str, actor: Any, reason: str = "") -> Privacy
         # The raw DELETE below bypasses Django's cascades: the scorer's skip notes of these
         # responses go first (their foreign key would refuse the delete at commit).
         SkippedComment.objects.filter(response__customer_ref=ref).delete()
+        # So do the customer's follow-ups (and their audit rows: a lead's note may quote them).
+        FollowUpLink.objects.filter(response__customer_ref=ref).delete()
+        followups = list(
+            FollowUp.objects.filter(response__customer_ref=ref).values_list("pk", flat=True)
+        )
+        FollowUp.objects.filter(pk__in=followups).delete()
+        FollowUp.history.filter(id__in=followups).delete()
         # One statement finds and deletes: a row committed meanwhile is either deleted and
         # its bucket marked, or not seen at all (then a second call erases it).
         with connection.cursor() as cursor:
@@ -120,8 +135,9 @@ def apply_retention(
 ) -> PrivacyEvent | None:
     """Anonymise the responses of days before `retention_cutoff` (`days`, default the setting
     CX_RETENTION_DAYS; None: nothing to do, returns None): remove customer_ref, agent_ref and
-    attributes, and replace a scored comment by `REMOVED_COMMENT`. Scores, sentiment, day,
-    channel, department, source, handled_by and external_id stay, so figures are unchanged
+    attributes (and the customer_ref copied onto their follow-ups), and replace a scored
+    comment by `REMOVED_COMMENT`. Scores, sentiment, day, channel, department, source,
+    handled_by and external_id stay, so figures are unchanged
     and a resent old response is still a duplicate.
 
     Batches of `batch_size` rows in id order, one short transaction each, then one
@@ -148,6 +164,7 @@ def apply_retention(
             total += Response.objects.filter(pk__in=ids).update(
                 customer_ref="", agent_ref="", attributes={}, comment=comment
             )
+            FollowUp.objects.filter(response_id__in=ids).update(customer_ref="")
         last = ids[-1]
     return PrivacyEvent.objects.create(
         kind=PrivacyEvent.Kind.RETENTION,

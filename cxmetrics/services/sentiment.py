@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from cxmetrics.models import Response, SkippedComment
 from cxmetrics.selectors.pipeline import unscored_comments
 from cxmetrics.sentiment import get_scorer
+from cxmetrics.services.followups.creation import note_responses
 from cxmetrics.services.rollup_deltas import SENTIMENT_COLUMNS, append_deltas
 
 BATCH_SIZE = 1000
@@ -61,7 +62,8 @@ def _store_scores(scores: list[tuple[int, float]]) -> list[int]:
 
 def _score_batch(rows: list[tuple[int, str]]) -> int:
     """Score `rows` (pk, comment) and store them in one transaction, with the rollup deltas of
-    their sentiment (a null sentiment counts nothing, so the new score is purely additive).
+    their sentiment (a null sentiment counts nothing, so the new score is purely additive) and
+    a `FollowUpNote` of the scored ids (the sentiment rule reads the new scores).
     Returns rows stored."""
     scores = get_scorer().score_many([comment for _, comment in rows])
     clamped = [
@@ -71,6 +73,7 @@ def _score_batch(rows: list[tuple[int, str]]) -> int:
     with transaction.atomic():
         stored = _store_scores(clamped)
         append_deltas(response_ids=stored, columns=SENTIMENT_COLUMNS)
+        note_responses(stored)
     return len(stored)
 
 

@@ -2,6 +2,7 @@
 (the beat schedule in settings.py refers to those names); tasks take primitives only and call
 one service."""
 
+from .followups import open_followups
 from .goals import evaluate_goal_alerts, snapshot_goals
 from .pipeline import (
     rebuild_rollups,
@@ -16,6 +17,7 @@ from .workers import record_heartbeat
 __all__ = [
     "apply_retention",
     "evaluate_goal_alerts",
+    "open_followups",
     "rebuild_rollups",
     "rebuild_yesterday",
     "record_heartbeat",

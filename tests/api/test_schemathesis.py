@@ -15,6 +15,8 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import User
 
+from cxmetrics.models import Department, FollowUp
+from cxmetrics.services.followups import create_rule
 from tests.goals.conftest import make_goal, make_plan, nps_30
 from tests.openapi import (
     ALL_CHECKS,
@@ -70,7 +72,8 @@ def test_swagger_ui_is_served(executive, client):
 
 @pytest.fixture
 def objects(org, lead):
-    """Data for the generated requests to reach: figures, two goals and a plan of Support."""
+    """Data for the generated requests to reach: figures, two goals and a plan of Support, the
+    follow-ups the detractors opened and a follow-up rule of Support."""
     from django.core.cache import cache
 
     cache.clear()  # fresh throttle counts
@@ -78,7 +81,22 @@ def objects(org, lead):
     goal = make_goal(actor=lead)
     make_goal(actor=lead, name="CSAT to 80", metric="csat", baseline=70.0, target=80.0)
     plan = make_plan(actor=lead, components=[(goal, 100, (20.0, 40.0, 60.0))])
-    return {"/api/v1/goals/": goal.pk, "/api/v1/incentive-plans/": plan.pk}
+    followup = FollowUp.objects.filter(department__slug="support").latest("pk")
+    rule = create_rule(
+        actor=lead,
+        trusted=True,
+        name="Support CSAT 1",
+        metric="csat",
+        score_min=1,
+        score_max=1,
+        owner_department=Department.objects.get(slug="support"),
+    )
+    return {
+        "/api/v1/goals/": goal.pk,
+        "/api/v1/incentive-plans/": plan.pk,
+        "/api/v1/followups/": followup.pk,
+        "/api/v1/followup-rules/": rule.pk,
+    }
 
 
 def _auth(identity: str, executive, lead) -> str:

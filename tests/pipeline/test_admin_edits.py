@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from cxmetrics.enqueue import REFRESH_ROLLUPS, SCORE_SENTIMENT
+from cxmetrics.enqueue import OPEN_FOLLOWUPS, REFRESH_ROLLUPS, SCORE_SENTIMENT
 from cxmetrics.models import Channel, DailyRollup, DirtyBucket, Response
 from cxmetrics.selectors.summary import metric_summary, metric_summary_raw
 from cxmetrics.services.rollups import rebuild_rollups, refresh_all_dirty_rollups
@@ -193,7 +193,12 @@ def test_an_edited_comment_is_redacted_rescored_and_rolled_up_as_a_rebuild(
     row.refresh_from_db()
     assert row.comment == "Awful. Never again. Write to [email]"
     assert row.sentiment is None
-    assert no_publish == [(SCORE_SENTIMENT, ([row.pk],)), (REFRESH_ROLLUPS, ())]
+    # (and noted for the follow-up rules, whose evaluation is queued too)
+    assert no_publish == [
+        (OPEN_FOLLOWUPS, ()),
+        (SCORE_SENTIMENT, ([row.pk],)),
+        (REFRESH_ROLLUPS, ()),
+    ]
     # and once scored and refreshed, the rollup equals a rebuild from raw rows, with the new
     # sentiment: 0.8748 (the promoter's) - 0.4588, in units of 1e-4
     assert score_comments(response_ids=[row.pk]) == 1

@@ -9,6 +9,7 @@ from cxmetrics.celery import GuardedTask, app
 EXPECTED = {
     "cxmetrics.tasks.apply_retention": (1800, 1830),
     "cxmetrics.tasks.evaluate_goal_alerts": (300, 330),
+    "cxmetrics.tasks.open_followups": (300, 330),
     "cxmetrics.tasks.rebuild_rollups": (1800, 1830),
     "cxmetrics.tasks.rebuild_yesterday": (1800, 1830),
     "cxmetrics.tasks.record_heartbeat": (300, 330),

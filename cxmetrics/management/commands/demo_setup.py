@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from cxmetrics.demo.responses import DEMO_SOURCE_SLUG
 from cxmetrics.demo.users import ensure_demo_users
 from cxmetrics.models import Response, Source
+from cxmetrics.services.followups import ensure_defaults
 
 
 class Command(BaseCommand):
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         if not Source.objects.filter(slug=DEMO_SOURCE_SLUG).exists():
             self.stdout.write("Loading the demo organisation (fixtures/demo_org.json)…")
             call_command("loaddata", str(Path(settings.BASE_DIR) / "fixtures" / "demo_org.json"))
+        # The default follow-up rules and root causes (migration 0013 writes them too; this
+        # brings back any deleted), before the demo responses are evaluated against them.
+        ensure_defaults()
         if not Response.objects.filter(source__slug=DEMO_SOURCE_SLUG).exists():
             call_command("seed_demo", count=count)
         call_command("seed_demo_goals")

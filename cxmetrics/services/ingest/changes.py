@@ -17,6 +17,7 @@ from cxmetrics import enqueue
 from cxmetrics.ingest.types import IngestResult, ResponseIn
 from cxmetrics.localtime import local_day
 from cxmetrics.models import BUCKET_FIELDS, Metric, Response, Source
+from cxmetrics.services.followups.creation import note_responses
 from cxmetrics.services.personal_data import stored_text
 
 from .marks import bucket_of, mark_dirty, queue_rollup_refresh
@@ -55,9 +56,11 @@ def _as_item(response: Response) -> ResponseIn:
     return ResponseIn(**{f.name: getattr(response, f.name) for f in fields(ResponseIn)})
 
 
-def _after_change(keys: set[tuple], rescore: Sequence[int]) -> None:
-    """Mark the changed buckets dirty, and queue the re-scoring and the refresh after commit."""
+def _after_change(keys: set[tuple], rescore: Sequence[int], *, changed: Sequence[int] = ()) -> None:
+    """Mark the changed buckets dirty, note the `changed` responses for the follow-up rules,
+    and queue the re-scoring, the refresh and the evaluation after commit."""
     mark_dirty(keys)
+    note_responses(changed)
     if rescore:
         enqueue.publish_on_commit(enqueue.SCORE_SENTIMENT, list(rescore))
     queue_rollup_refresh()
@@ -69,7 +72,9 @@ def update_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     For vendor update events (Delighted `survey_response.updated`): the score, comment,
     attributes and customer/agent refs of the stored row take the new values, its comment
     sentiment is re-scored when the comment changed, and the old and new rollup buckets are
-    marked dirty. Items not stored yet are inserted as by `record_responses`. Later items
+    marked dirty; the changed responses are noted for the follow-up rules (one that now
+    matches opens a follow-up if it belongs to none; one that no longer matches keeps its
+    own). Items not stored yet are inserted as by `record_responses`. Later items
     win over earlier ones with the same external_id. Returns accepted (inserted) and updated.
     """
     latest = {item.external_id: item for item in items}
@@ -100,7 +105,7 @@ def update_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
             changed.append(row)
         if changed:
             Response.objects.bulk_update(changed, list(_UPDATABLE), batch_size=1000)
-            _after_change(keys, rescore)
+            _after_change(keys, rescore, changed=[row.pk for row in changed])
     return IngestResult(
         accepted=result.accepted if result else 0,
         duplicates=0,
@@ -128,7 +133,7 @@ def edit_response(*, response: Response) -> None:
         rescore = _set_comment(response, comment, previous=before.comment if before else "")
         response.save()
         keys.add(bucket_of(response))
-        _after_change(keys, [response.pk] if rescore else [])
+        _after_change(keys, [response.pk] if rescore else [], changed=[response.pk])
 
 
 def delete_responses(*, responses: QuerySet[Response]) -> None:

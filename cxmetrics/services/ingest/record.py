@@ -11,6 +11,7 @@ from cxmetrics import enqueue
 from cxmetrics.ingest.types import IngestResult, ResponseIn
 from cxmetrics.models import Source
 from cxmetrics.services import rollup_deltas
+from cxmetrics.services.followups.creation import note_responses
 
 from .marks import queue_rollup_refresh
 from .portable import insert_portable
@@ -37,8 +38,10 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
     Duplicates (same source and external_id, stored before or earlier in the same batch, where
     the first occurrence wins) are counted, not stored. One `NewRows` note listing the new
     rows' ids is appended in the same transaction (the refresh expands it into per-bucket
-    rollup deltas, `rollup_deltas.expand_new_rows`), and sentiment scoring (of the accepted
-    rows with a comment) and the rollup refresh are queued once it commits. On PostgreSQL the
+    rollup deltas, `rollup_deltas.expand_new_rows`), and so is one `FollowUpNote` (the
+    follow-up rules are evaluated after commit, `followups.open_followups`); sentiment
+    scoring (of the accepted rows with a comment), the rollup refresh and the evaluation are
+    queued once it commits. On PostgreSQL the
     rows travel by COPY (about 5x faster than multi-row INSERTs); elsewhere by multi-row
     INSERT ... ON CONFLICT.
     """
@@ -54,6 +57,7 @@ def record_responses(*, source: Source, items: Sequence[ResponseIn]) -> IngestRe
         ids = tuple(inserted.values())
         if ids:
             rollup_deltas.record_new_rows(ids)
+            note_responses(ids)
         commented = tuple(inserted[item.external_id] for item in accepted_items if item.comment)
         if commented:
             enqueue.publish_on_commit(enqueue.SCORE_SENTIMENT, list(commented))
