@@ -14,12 +14,20 @@ from django.db import transaction
 
 from cxmetrics.breaker import CircuitBreaker
 
-__all__ = ["BROKER", "REFRESH_ROLLUPS", "SCORE_SENTIMENT", "publish", "publish_on_commit"]
+__all__ = [
+    "BROKER",
+    "DELIVER_WEBHOOKS",
+    "REFRESH_ROLLUPS",
+    "SCORE_SENTIMENT",
+    "publish",
+    "publish_on_commit",
+]
 
 logger = logging.getLogger(__name__)
 
 SCORE_SENTIMENT = "cxmetrics.tasks.score_sentiment"
 REFRESH_ROLLUPS = "cxmetrics.tasks.refresh_dirty_rollups"
+DELIVER_WEBHOOKS = "cxmetrics.tasks.deliver_webhooks"
 
 
 def _broker_cooloff() -> float:

@@ -12,6 +12,7 @@ from .goals import (
     PayoutStatement,
     PlanComponent,
 )
+from .notifications import NotificationLog, NotifiedItem
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .privacy import REMOVED_COMMENT, PrivacyEvent
 from .responses import (
@@ -24,6 +25,7 @@ from .responses import (
     Response,
     RollupDelta,
 )
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from .workers import SkippedComment, TaskAttempt, WorkerHeartbeat
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "Channel",
     "DailyRollup",
     "DayZone",
+    "DeliveryStatus",
     "Department",
     "DirtyBucket",
     "Goal",
@@ -47,6 +50,8 @@ __all__ = [
     "InvitationStatus",
     "Metric",
     "NewRows",
+    "NotificationLog",
+    "NotifiedItem",
     "PayoutStatement",
     "PlanComponent",
     "PrivacyEvent",
@@ -57,6 +62,8 @@ __all__ = [
     "Source",
     "SourceKind",
     "TaskAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkerHeartbeat",
     "hash_api_key",
 ]

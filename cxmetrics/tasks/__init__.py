@@ -11,10 +11,12 @@ from .pipeline import (
     score_sentiment,
 )
 from .privacy import apply_retention
+from .webhooks import deliver_webhooks
 from .workers import record_heartbeat
 
 __all__ = [
     "apply_retention",
+    "deliver_webhooks",
     "evaluate_goal_alerts",
     "rebuild_rollups",
     "rebuild_yesterday",
