@@ -120,11 +120,7 @@ def notify_once(
     if not wanted:
         return DigestResult(no_email=no_email)
     ids = {str(item["id"]) for its in wanted.values() for item in its}
-    done = set(
-        NotifiedItem.objects.filter(
-            kind=kind, user__in=list(wanted), item_id__in=sorted(ids)
-        ).values_list("user_id", "item_id")
-    )
+    done = _already_notified(kind=kind, users=list(wanted), item_ids=ids)
     fresh: dict[Any, list[Item]] = {}
     already = 0
     for user, its in wanted.items():
@@ -163,6 +159,14 @@ def notify_once(
         failed=result.failed,
         already_notified=already,
     )
+
+
+def _already_notified(*, kind: str, users: list[Any], item_ids: set[str]) -> set[tuple[int, str]]:
+    """(user id, item id) pairs of `kind` already recorded."""
+    pairs = NotifiedItem.objects.filter(
+        kind=kind, user__in=users, item_id__in=sorted(item_ids)
+    ).values_list("user_id", "item_id")
+    return set(pairs)
 
 
 def _send_one(

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 
 from cxmetrics.models import NotificationLog, NotifiedItem
+from cxmetrics.services import notify
 from cxmetrics.services.notify import DigestResult, notify_once, send_digest
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,29 @@ def test_a_mail_that_fails_gives_its_items_back_to_the_next_run(mailoutbox, monk
     again = notify_once(kind="k.x", items=[item(1)], users=[alice, bob], subject="x")
     assert (again.sent, again.already_notified) == (1, 1)
     assert [m.to for m in mailoutbox] == [["alice@example.com"], ["bob@example.com"]]
+
+
+def test_a_run_that_meets_another_run_recording_the_same_items_sends_nothing(
+    mailoutbox, monkeypatch
+):
+    # given another run records alice's item between this run's read and its insert
+    alice = person("alice")
+
+    def read_then_lose_the_race(**kwargs):
+        NotifiedItem.objects.create(kind="followup_new", item_id="1", user=alice)
+        return set()
+
+    monkeypatch.setattr(notify, "_already_notified", read_then_lose_the_race)
+    # when
+    result = notify_once(kind="followup_new", items=[item(1)], users=[alice], subject="x")
+    # then this run mails nothing (the other run mails it) and leaves the record as it was
+    assert result == DigestResult()
+    assert mailoutbox == []
+    assert NotifiedItem.objects.count() == 1
+
+
+def test_a_run_costs_two_queries_then_one_per_person(django_assert_num_queries, mailoutbox):
+    alice, bob = person("alice"), person("bob")
+    # read notified + savepoint, insert, release + one NotificationLog insert per person
+    with django_assert_num_queries(1 + 3 + 2):
+        notify_once(kind="followup_new", items=[item(1), item(2)], users=[alice, bob], subject="x")
