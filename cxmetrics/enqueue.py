@@ -16,6 +16,7 @@ from cxmetrics.breaker import CircuitBreaker
 
 __all__ = [
     "BROKER",
+    "DELIVER_WEBHOOKS",
     "OPEN_FOLLOWUPS",
     "REFRESH_ROLLUPS",
     "SCORE_SENTIMENT",
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 SCORE_SENTIMENT = "cxmetrics.tasks.score_sentiment"
 REFRESH_ROLLUPS = "cxmetrics.tasks.refresh_dirty_rollups"
+DELIVER_WEBHOOKS = "cxmetrics.tasks.deliver_webhooks"
 OPEN_FOLLOWUPS = "cxmetrics.tasks.open_followups"
 
 

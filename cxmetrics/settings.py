@@ -26,6 +26,10 @@ SECRET_KEY = env_str("SECRET_KEY") or development_secret_key(BASE_DIR / ".secret
 # Customer ids are stored only as HMAC-SHA256(CUSTOMER_HASH_KEY, id): set a separate key in
 # production so that rotating SECRET_KEY (sessions) does not change every customer_ref.
 CUSTOMER_HASH_KEY = env_str("CUSTOMER_HASH_KEY") or SECRET_KEY
+# Outbound webhook signing secrets are derived from this key and a random salt per endpoint
+# (docs/webhooks.md): set a separate key in production, since changing it changes every
+# endpoint's secret (receivers would then refuse our signatures until given the new ones).
+CX_WEBHOOK_KEY = env_str("CX_WEBHOOK_KEY") or SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -277,6 +281,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 600},
     },
+    # Outbound webhooks (docs/webhooks.md): queue_event publishes a send on commit; this sends
+    # the retries that fell due and catches up when publishing failed.
+    "deliver-webhooks": {
+        "task": "cxmetrics.tasks.deliver_webhooks",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     # Workers note they are alive (/healthz: CX_HEALTH_WORKER_MAX_AGE).
     "worker-heartbeat": {
         "task": "cxmetrics.tasks.record_heartbeat",
@@ -394,6 +405,9 @@ CX_INGEST_MAX_ITEMS = env_int("CX_INGEST_MAX_ITEMS", 10_000)
 CX_INGEST_MAX_BYTES = env_int("CX_INGEST_MAX_BYTES", 20 * 1024 * 1024)
 CX_ALERT_WEBHOOK_URL = env_str("CX_ALERT_WEBHOOK_URL")
 CX_ALERT_WEBHOOK_SECRET = env_str("CX_ALERT_WEBHOOK_SECRET")
+# Outbound webhooks: seconds to connect and to wait for the answer, per attempt.
+CX_WEBHOOK_CONNECT_TIMEOUT = env_int("CX_WEBHOOK_CONNECT_TIMEOUT", 3)
+CX_WEBHOOK_READ_TIMEOUT = env_int("CX_WEBHOOK_READ_TIMEOUT", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = CX_INGEST_MAX_BYTES
 
 # --- Poison comments ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .goals import (
     PayoutStatement,
     PlanComponent,
 )
+from .notifications import NotificationLog, NotifiedItem
 from .org import ApiKey, Channel, Department, Source, hash_api_key
 from .privacy import REMOVED_COMMENT, PrivacyEvent
 from .responses import (
@@ -36,6 +37,7 @@ from .responses import (
     Response,
     RollupDelta,
 )
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from .workers import SkippedComment, TaskAttempt, WorkerHeartbeat
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "Channel",
     "DailyRollup",
     "DayZone",
+    "DeliveryStatus",
     "Department",
     "DirtyBucket",
     "FollowUp",
@@ -65,6 +68,8 @@ __all__ = [
     "InvitationStatus",
     "Metric",
     "NewRows",
+    "NotificationLog",
+    "NotifiedItem",
     "Outcome",
     "PayoutStatement",
     "PlanComponent",
@@ -78,6 +83,8 @@ __all__ = [
     "Source",
     "SourceKind",
     "TaskAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkerHeartbeat",
     "hash_api_key",
     "overdue_q",

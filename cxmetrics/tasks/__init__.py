@@ -12,10 +12,12 @@ from .pipeline import (
     score_sentiment,
 )
 from .privacy import apply_retention
+from .webhooks import deliver_webhooks
 from .workers import record_heartbeat
 
 __all__ = [
     "apply_retention",
+    "deliver_webhooks",
     "evaluate_goal_alerts",
     "open_followups",
     "rebuild_rollups",
