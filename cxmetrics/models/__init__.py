@@ -12,6 +12,7 @@ from .followups import (
     Outcome,
     Priority,
     RootCause,
+    on_time_q,
     overdue_q,
 )
 from .goals import (
@@ -87,5 +88,6 @@ __all__ = [
     "WebhookEndpoint",
     "WorkerHeartbeat",
     "hash_api_key",
+    "on_time_q",
     "overdue_q",
 ]

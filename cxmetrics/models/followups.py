@@ -149,6 +149,12 @@ def overdue_q(*, now: datetime | None = None) -> Q:
     return ~Q(status=FollowUpStatus.CLOSED) & Q(due_at__lt=now or timezone.now())
 
 
+def on_time_q() -> Q:
+    """Closed within its SLA: closed, and `closed_at` at or before `due_at` (the one definition
+    of "on time" for the on-time close rate, closed on time / opened)."""
+    return Q(status=FollowUpStatus.CLOSED, closed_at__lte=F("due_at"))
+
+
 class FollowUp(models.Model):
     """One unhappy response turned into a case owned by a department, with an SLA.
 
