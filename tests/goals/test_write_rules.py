@@ -217,6 +217,14 @@ OWN_TOKEN_WRITES = {
 ADMIN_WRITES = {
     ("privacy/erase", "post"),  # tests/privacy/test_erase_api.py::test_only_admins_may_erase
 }
+# Follow-ups and their rules: people and their source's API keys, with the matrices of
+# tests/followups/test_api.py (test_the_permission_matrix, test_rules_for_admins_and_leads...).
+FOLLOWUP_WRITES = {
+    ("followups/<int:pk>", "patch"),
+    ("followup-rules", "post"),
+    ("followup-rules/{id}", "patch"),
+    ("followup-rules/{id}", "delete"),
+}
 
 
 def api_writes() -> set[tuple[str, str]]:
@@ -247,8 +255,9 @@ def api_writes() -> set[tuple[str, str]]:
 
 def test_every_write_endpoint_is_covered_here():
     # A new write endpoint must join PEOPLE_WRITES (and get a matrix), API_KEY_WRITES,
-    # OWN_TOKEN_WRITES or ADMIN_WRITES (with tests of its own).
-    assert api_writes() == PEOPLE_WRITES | API_KEY_WRITES | OWN_TOKEN_WRITES | ADMIN_WRITES
+    # OWN_TOKEN_WRITES, ADMIN_WRITES or FOLLOWUP_WRITES (with tests of its own).
+    covered = PEOPLE_WRITES | API_KEY_WRITES | OWN_TOKEN_WRITES | ADMIN_WRITES | FOLLOWUP_WRITES
+    assert api_writes() == covered
 
 
 @pytest.mark.parametrize("route", sorted(r for r, _ in API_KEY_WRITES))

@@ -8,6 +8,7 @@ from cxmetrics.celery import GuardedTask, app
 # Seconds (soft, hard) with the default settings: scoring is short, rebuilds are long.
 EXPECTED = {
     "cxmetrics.tasks.apply_retention": (1800, 1830),
+    "cxmetrics.tasks.deliver_webhooks": (300, 330),
     "cxmetrics.tasks.evaluate_goal_alerts": (300, 330),
     "cxmetrics.tasks.open_followups": (300, 330),
     "cxmetrics.tasks.rebuild_rollups": (1800, 1830),
