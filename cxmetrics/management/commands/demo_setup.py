@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cxmetrics.demo.followups import apply_demo_followup_history
 from cxmetrics.demo.responses import DEMO_SOURCE_SLUG
 from cxmetrics.demo.users import ensure_demo_users
 from cxmetrics.models import Response, Source
-from cxmetrics.services.followups import ensure_defaults
+from cxmetrics.services.followups import ensure_defaults, open_followups
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         ensure_defaults()
         if not Response.objects.filter(source__slug=DEMO_SOURCE_SLUG).exists():
             call_command("seed_demo", count=count)
+            # Open the demo's follow-ups now (a worker may not have yet), then give them the
+            # past they would have had (cxmetrics.demo.followups).
+            open_followups()
+            worked = apply_demo_followup_history()
+            self.stdout.write(f"Demo follow-ups given their history: {worked}.")
         call_command("seed_demo_goals")
         if reset_passwords or not logins_file.exists():
             logins = ensure_demo_users()
