@@ -190,6 +190,9 @@ REST_KNOX = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cxmetrics@localhost")
+# Where people reach this site: links in e-mails and webhook payloads are built from it (no
+# request to take the host from). The default is `make run`'s address.
+CX_PUBLIC_URL = env_str("CX_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
@@ -243,6 +246,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 # After one failed publish a web process queues nothing for this long (no connection attempt,
 # one warning): a stopped or hung broker costs one request, not every request.
 CX_BROKER_BACKOFF_SECONDS = env_int("CX_BROKER_BACKOFF_SECONDS", 30)
+# Follow-up e-mails to leads (cxmetrics.services.followups.notifications): every this many
+# minutes; a run looks back this many hours for follow-ups opened or fallen overdue (each is
+# mailed once per lead and kind, so the look-back only bounds what a run reads).
+CX_FOLLOWUP_NOTIFY_MINUTES = env_int("CX_FOLLOWUP_NOTIFY_MINUTES", 15)
+CX_FOLLOWUP_NOTIFY_LOOKBACK_HOURS = env_int("CX_FOLLOWUP_NOTIFY_LOOKBACK_HOURS", 24)
 CELERY_BEAT_SCHEDULE = {
     "refresh-dirty-rollups": {
         "task": "cxmetrics.tasks.refresh_dirty_rollups",
@@ -287,6 +295,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cxmetrics.tasks.deliver_webhooks",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
+    },
+    # Follow-ups: one e-mail per lead listing their new and newly overdue follow-ups.
+    "notify-followup-leads": {
+        "task": "cxmetrics.tasks.notify_followup_leads",
+        "schedule": timedelta(minutes=CX_FOLLOWUP_NOTIFY_MINUTES),
+        "options": {"expires": CX_FOLLOWUP_NOTIFY_MINUTES * 60 - 5},
     },
     # Workers note they are alive (/healthz: CX_HEALTH_WORKER_MAX_AGE).
     "worker-heartbeat": {

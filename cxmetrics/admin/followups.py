@@ -32,6 +32,7 @@ class FollowUpRuleAdmin(SimpleHistoryAdmin):
         "sla_hours",
         "priority",
         "dedupe_days",
+        "webhook",
         "active",
     ]
     list_filter = ["active", "metric", "priority"]

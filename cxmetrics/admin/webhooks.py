@@ -51,8 +51,9 @@ class WebhookEndpointForm(forms.ModelForm):
     )
     events = EventsField(
         label="Events",
-        help_text="Event names, separated by commas, e.g. followup.opened, followup.overdue; "
-        "* for every event. docs/webhooks.md lists them.",
+        help_text="Event names, separated by commas, e.g. webhook.ping; "
+        "* for every event. docs/webhooks.md lists them (follow-up events go to the endpoint "
+        "a follow-up rule names).",
     )
 
     class Meta:

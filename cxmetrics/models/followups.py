@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 from .choices import Metric
 from .org import Channel, Department, Source
 from .responses import Response
+from .webhooks import WebhookEndpoint
 
 
 class Priority(models.TextChoices):
@@ -66,6 +67,7 @@ class FollowUpRule(models.Model):
     the score arrives) or, for responses of the sentiment metric, the score their source sent.
     Empty `channels`, `departments` and `handled_by` mean all; `has_comment` keeps responses
     with a comment only. `owner_department` null: the response's own department owns it.
+    `webhook`: the endpoint told when its follow-ups open and close (null: none).
     """
 
     name = models.CharField(max_length=100, unique=True)
@@ -98,6 +100,15 @@ class FollowUpRule(models.Model):
         help_text="At most one follow-up per customer per rule within this many days; 0: none.",
     )
     active = models.BooleanField(default=True)
+    webhook = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followup_rules",
+        help_text="Sent followup.opened and followup.closed for this rule's follow-ups "
+        "(docs/webhooks.md); set by admins only.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models.functions import Substr
 
 from cxmetrics.models import Response
+from cxmetrics.redaction import redact
 from cxmetrics.selectors.summary import SummaryFilters
 
 ELLIPSIS = "…"
@@ -46,6 +47,18 @@ def comment_start(chars: int) -> Substr:
     """The first `chars` characters of the comment, cut in SQL (a stored comment may be far
     longer than the limit: it may predate CX_COMMENT_MAX_CHARS)."""
     return Substr("comment", 1, chars)
+
+
+# Read a cut comment with this many more characters than shown (the longest e-mail address),
+# so masking its start never leaves part of an address unmasked.
+REDACT_MARGIN = 254
+
+
+def masked_clip(start: str, chars: int) -> str:
+    """What is shown of a comment from its first `chars + REDACT_MARGIN` characters: masked
+    (cxmetrics.redaction: e-mails, phone and card numbers, also when stored unmasked), then
+    cut to `chars` with an ellipsis."""
+    return clip(redact(start), chars)
 
 
 def clip(text: str, chars: int) -> str:

@@ -8,19 +8,21 @@
   that mail (at most once: a digest is a reminder, a missed one is better than a double).
 
 Generic: an item is a dict with an ``id`` and whatever the template shows (the default
-template "emails/digest" shows ``title``, ``detail`` and ``url``). Items must be safe to
-mail already (comments masked by the caller).
+template "emails/digest" shows ``title``, ``detail`` and ``url``), and optionally its own
+``kind`` (one mail may list items of several kinds, e.g. new and overdue follow-ups, each
+recorded under its kind). Items must be safe to mail already (comments masked by the caller).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "emails/digest"
 
 Item = Mapping[str, Any]
+# A subject: text that may contain {count}, or a function of one person's items.
+Subject = str | Callable[[Sequence[Item]], str]
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class DigestResult:
 def send_digest(
     *,
     recipients_by_user: Mapping[Any, Sequence[Item]],
-    subject: str,
+    subject: Subject,
     template: str = DEFAULT_TEMPLATE,
     context: Mapping[str, Any] | None = None,
     kind: str = "",
@@ -59,9 +63,10 @@ def send_digest(
 
     `template` names two templates, ``f"{template}.txt"`` and ``f"{template}.html"``,
     rendered with ``user``, ``items``, ``count``, ``subject`` and `context`. `subject` may
-    contain ``{count}``. People without an e-mail address are skipped, logged (by user id)
-    and counted; a failed send is logged and counted, and the others still go. With `kind`,
-    each mail sent is logged (NotificationLog). One SMTP connection for the run.
+    contain ``{count}``, or be a function of the person's items returning the subject.
+    People without an e-mail address are skipped, logged (by user id) and counted; a failed
+    send is logged and counted, and the others still go. With `kind`, each mail sent
+    is logged (NotificationLog). One SMTP connection for the run.
     """
     result, _ = _deliver(recipients_by_user, subject, template, context or {}, kind)
     return result
@@ -69,7 +74,7 @@ def send_digest(
 
 def _deliver(
     recipients_by_user: Mapping[Any, Sequence[Item]],
-    subject: str,
+    subject: Subject,
     template: str,
     context: Mapping[str, Any],
     kind: str,
@@ -99,7 +104,7 @@ def _deliver(
 def notify_once(
     *,
     kind: str,
-    subject: str,
+    subject: Subject,
     template: str = DEFAULT_TEMPLATE,
     items: Sequence[Item] = (),
     users: Iterable[Any] = (),
@@ -109,8 +114,10 @@ def notify_once(
     """Mail each person the items of `kind` they were not notified about yet, one digest each.
 
     Either `items_by_user` (each person their own items) or `items` for every one of
-    `users`. Each item needs an ``id`` (str or int). People without an e-mail address are
-    counted and nothing is recorded for them (they get the items once they have one).
+    `users`. Each item needs an ``id`` (str or int) and may name its own ``kind`` (default:
+    `kind`), under which it is recorded; `kind` is also what the mail is logged as. People
+    without an e-mail address are counted and nothing is recorded for them (they get the
+    items once they have one).
     Cost: 1 query for what was notified + 1 insert, then one mail and 1 insert per person.
     """
     wanted = dict(items_by_user) if items_by_user is not None else dict.fromkeys(users, items)
@@ -119,16 +126,16 @@ def notify_once(
     wanted = {user: its for user, its in wanted.items() if user.email}
     if not wanted:
         return DigestResult(no_email=no_email)
-    ids = {str(item["id"]) for its in wanted.values() for item in its}
-    done = _already_notified(kind=kind, users=list(wanted), item_ids=ids)
+    keys = {_key(item, kind) for its in wanted.values() for item in its}
+    done = _already_notified(users=list(wanted), keys=keys)
     fresh: dict[Any, list[Item]] = {}
     already = 0
     for user, its in wanted.items():
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for item in its:
-            key = str(item["id"])
-            if (user.pk, key) in done or key in seen:
-                already += (user.pk, key) in done
+            key = _key(item, kind)
+            if (user.pk, *key) in done or key in seen:
+                already += (user.pk, *key) in done
                 continue
             seen.add(key)
             fresh.setdefault(user, []).append(item)
@@ -138,9 +145,9 @@ def notify_once(
     try:
         with transaction.atomic():
             NotifiedItem.objects.bulk_create(
-                NotifiedItem(kind=kind, item_id=str(item["id"]), user=user, notified_at=now)
+                NotifiedItem(kind=k, item_id=item_id, user=user, notified_at=now)
                 for user, its in fresh.items()
-                for item in its
+                for k, item_id in (_key(item, kind) for item in its)
             )
     except IntegrityError:
         # Another run recorded some of these in between: it mails them. What it did not take
@@ -149,9 +156,10 @@ def notify_once(
         return DigestResult(no_email=no_email, already_notified=already)
     result, failed = _deliver(fresh, subject, template, context or {}, kind)
     for user in failed:  # give their items back to the next run
-        NotifiedItem.objects.filter(
-            kind=kind, user=user, item_id__in=[str(item["id"]) for item in fresh[user]]
-        ).delete()
+        given_back = Q()
+        for k, item_id in {_key(item, kind) for item in fresh[user]}:
+            given_back |= Q(kind=k, item_id=item_id)
+        NotifiedItem.objects.filter(given_back, user=user).delete()
     return DigestResult(
         sent=result.sent,
         items=result.items,
@@ -161,24 +169,31 @@ def notify_once(
     )
 
 
-def _already_notified(*, kind: str, users: list[Any], item_ids: set[str]) -> set[tuple[int, str]]:
-    """(user id, item id) pairs of `kind` already recorded."""
-    pairs = NotifiedItem.objects.filter(
-        kind=kind, user__in=users, item_id__in=sorted(item_ids)
-    ).values_list("user_id", "item_id")
-    return set(pairs)
+def _key(item: Item, kind: str) -> tuple[str, str]:
+    """(kind, item id) an item is recorded under: its own kind, else the call's."""
+    return str(item.get("kind") or kind), str(item["id"])
+
+
+def _already_notified(*, users: list[Any], keys: set[tuple[str, str]]) -> set[tuple[int, str, str]]:
+    """(user id, kind, item id) of `keys` already recorded for `users`. One query."""
+    kinds = sorted({k for k, _ in keys})
+    item_ids = sorted({item_id for _, item_id in keys})
+    rows = NotifiedItem.objects.filter(
+        kind__in=kinds, user__in=users, item_id__in=item_ids
+    ).values_list("user_id", "kind", "item_id")
+    return {row for row in rows if (row[1], row[2]) in keys}
 
 
 def _send_one(
     user: Any,
     items: Sequence[Item],
-    subject: str,
+    subject: Subject,
     template: str,
     context: Mapping[str, Any],
     connection: Any,
 ) -> bool:
     values = {**context, "user": user, "items": items, "count": len(items)}
-    title = subject.format(count=len(items))
+    title = subject(items) if callable(subject) else subject.format(count=len(items))
     values["subject"] = title
     message = EmailMultiAlternatives(
         subject=title,

@@ -2,7 +2,7 @@
 (the beat schedule in settings.py refers to those names); tasks take primitives only and call
 one service."""
 
-from .followups import open_followups
+from .followups import notify_followup_leads, open_followups
 from .goals import evaluate_goal_alerts, snapshot_goals
 from .pipeline import (
     rebuild_rollups,
@@ -19,6 +19,7 @@ __all__ = [
     "apply_retention",
     "deliver_webhooks",
     "evaluate_goal_alerts",
+    "notify_followup_leads",
     "open_followups",
     "rebuild_rollups",
     "rebuild_yesterday",

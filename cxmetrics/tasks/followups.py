@@ -1,14 +1,15 @@
-"""Follow-up tasks: open follow-ups for the noted responses. Thin wrapper around the service;
-matching management command: open_followups."""
+"""Follow-up tasks: open follow-ups for the noted responses, mail the leads. Thin wrappers
+around the services; matching management commands: open_followups, notify_followups."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from cxmetrics.services.followups import creation
+from cxmetrics.services.followups import creation, notifications
 
 from .pipeline import RETRY
 
@@ -26,3 +27,12 @@ def open_followups() -> int:
         # committed and the next run (beat, every minute) goes on from the notes still pending.
         logger.warning("Follow-up evaluation stopped at its time limit; the next run goes on")
         return 0
+
+
+# No automatic retry: a run that failed half-way mailed nobody twice (notify_once records
+# first) and the next scheduled run (CX_FOLLOWUP_NOTIFY_MINUTES) goes on.
+@shared_task(name="cxmetrics.tasks.notify_followup_leads")
+def notify_followup_leads() -> dict[str, int]:
+    """One e-mail per team lead listing the new and newly overdue follow-ups of their
+    departments not mailed to them yet (beat every CX_FOLLOWUP_NOTIFY_MINUTES)."""
+    return asdict(notifications.notify_leads())

@@ -15,6 +15,7 @@ from cxmetrics.api.goals.serializers import (
     JSONCharField,
     JSONFloatField,
     JSONIntegerField,
+    SafePrimaryKeyRelatedField,
     SafeSlugRelatedField,
 )
 from cxmetrics.api.responses.serializers import CommaList
@@ -27,6 +28,7 @@ from cxmetrics.models import (
     Outcome,
     Priority,
     RootCause,
+    WebhookEndpoint,
 )
 from cxmetrics.services.followups.rule_writes import MAX_DEDUPE_DAYS, MAX_SLA_HOURS
 
@@ -154,6 +156,13 @@ class FollowUpRuleSerializer(ChangeSerializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     dedupe_days = JSONIntegerField(required=False, min_value=0, max_value=MAX_DEDUPE_DAYS)
     active = JSONBooleanField(required=False)
+    webhook = SafePrimaryKeyRelatedField(
+        queryset=WebhookEndpoint.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the webhook endpoint sent followup.opened and followup.closed for "
+        "this rule's follow-ups; null: none. Set by admins only (a lead's attempt is a 400).",
+    )
     created_by = serializers.CharField(
         source="created_by.username", read_only=True, allow_null=True, help_text="Username."
     )

@@ -10,8 +10,7 @@ from django.db.models import F, Q
 
 from cxmetrics import metrics
 from cxmetrics.models import REMOVED_COMMENT, HandledBy, Metric, Response
-from cxmetrics.redaction import redact
-from cxmetrics.selectors.responses import clip, comment_start
+from cxmetrics.selectors.responses import REDACT_MARGIN, comment_start, masked_clip
 from cxmetrics.selectors.summary import SummaryFilters
 
 COMMENT_LIMIT = 200
@@ -19,7 +18,7 @@ COMMENT_LIMIT = 200
 # stored comments of 300 KB made every load of the page 15 MB. Read in SQL with a margin of
 # the longest e-mail address, so redacting the start never leaves part of one unmasked.
 SHOWN_CHARS = 500
-_REDACT_MARGIN = 254
+_REDACT_MARGIN = REDACT_MARGIN
 # Themes read the first this many characters of each comment (ordinary ones whole).
 THEME_TEXT_CHARS = 2_000
 # The comments ranked are the most recent this many in the filters (as many as the themes
@@ -124,7 +123,7 @@ def recent_comments(
 def shown(start: str) -> str:
     """What a page shows of a comment, from its first SHOWN_CHARS + margin characters:
     redacted, then cut to SHOWN_CHARS."""
-    return clip(redact(start), SHOWN_CHARS)
+    return masked_clip(start, SHOWN_CHARS)
 
 
 # Words, and runs of punctuation that end a clause.

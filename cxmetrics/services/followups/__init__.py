@@ -7,7 +7,10 @@ docs/followups.md. Callers import from this package.
   cause, assignee, note, department), audited;
 - :mod:`.rule_writes`: create, update and delete rules;
 - :mod:`.access`: who reads and changes which follow-up and rule;
-- :mod:`.defaults`: the default rules and root causes (`ensure_defaults`).
+- :mod:`.defaults`: the default rules and root causes (`ensure_defaults`);
+- :mod:`.events`: the webhook events `followup.opened` and `followup.closed` of a rule's
+  endpoint;
+- :mod:`.notifications`: `notify_leads`, the batched e-mail of new and overdue follow-ups.
 
 Errors are the goals services' own, so callers answer alike: `InvalidInput` (field
 messages, 400), `NotAllowed` (role, 403), `StateConflict` (409).
@@ -33,7 +36,9 @@ from .creation import (
     open_followups,
 )
 from .defaults import DEFAULT_ROOT_CAUSES, DEFAULT_RULES, ensure_defaults
+from .events import queue_closed, queue_opened
 from .lifecycle import FOLLOWUP_FIELDS, STATUS_ORDER, update_followup
+from .notifications import LeadsNotified, notify_leads
 from .rule_writes import RULE_FIELDS, RULE_M2M, create_rule, delete_rule, rule_errors, update_rule
 from .rules import RuleSpec, active_rules, rule_q
 
@@ -46,6 +51,7 @@ __all__ = [
     "STATUS_ORDER",
     "Evaluation",
     "InvalidInput",
+    "LeadsNotified",
     "NotAllowed",
     "RuleSpec",
     "StateConflict",
@@ -63,7 +69,10 @@ __all__ = [
     "evaluate_responses",
     "note_all_responses",
     "note_responses",
+    "notify_leads",
     "open_followups",
+    "queue_closed",
+    "queue_opened",
     "rule_errors",
     "rule_q",
     "update_followup",

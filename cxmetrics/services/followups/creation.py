@@ -23,6 +23,8 @@ Guarantees:
   own times, so a backfill and the live pipeline give the same answer, whatever the order of
   arrival. Responses without a customer_ref never dedupe; `dedupe_days = 0` never dedupes.
 * `opened_at` is the time of evaluation (`now`), `due_at = opened_at + sla_hours`.
+* A rule with a webhook endpoint queues `followup.opened` per new follow-up with them, in the
+  same transaction (`events.queue_opened`): an opening is never committed without its event.
 * Concurrent runs claim different notes (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL)
   and evaluate one at a time (a transaction-level advisory lock), so dedupe sees every
   follow-up committed before it. Each claimed group of notes is one transaction: a crash
@@ -45,6 +47,7 @@ from django.utils import timezone
 from cxmetrics import enqueue
 from cxmetrics.models import FollowUp, FollowUpLink, FollowUpNote, Response
 
+from .events import queue_opened
 from .rules import RuleSpec, active_rules, rule_q
 
 __all__ = [
@@ -258,7 +261,9 @@ def evaluate_responses(*, response_ids: Sequence[int], now: datetime | None = No
     and belong to no follow-up yet. The one evaluation of the pipeline and the backfill.
 
     Call inside a transaction; concurrent callers must be serialised (`open_followups` takes
-    the lock). Opening rows are audited (one history row each, no user: the pipeline).
+    the lock). Opening rows are audited (one history row each, no user: the pipeline). A rule
+    naming a webhook endpoint queues `followup.opened` for each of its new follow-ups in the
+    same transaction (`events.queue_opened`: 3 queries per chunk, none without endpoints).
     """
     now = now or timezone.now()
     rules = active_rules()
@@ -266,6 +271,7 @@ def evaluate_responses(*, response_ids: Sequence[int], now: datetime | None = No
         return Evaluation()
     opened = linked = 0
     specs = {spec.id: spec for spec in rules}
+    webhook_of = {spec.id: spec.webhook_id for spec in rules}
     for chunk in _chunks(sorted(set(response_ids)), EVALUATE_CHUNK):
         new: list[FollowUp] = []
         links: list[tuple[int, FollowUp | int]] = []
@@ -276,6 +282,7 @@ def evaluate_responses(*, response_ids: Sequence[int], now: datetime | None = No
         if new:
             FollowUp.objects.bulk_create(new, batch_size=1000)
             _audit_openings([followup.pk for followup in new], now=now)
+            queue_opened(new, webhook_of=webhook_of)
         if links:
             FollowUpLink.objects.bulk_create(
                 [

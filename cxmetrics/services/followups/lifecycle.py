@@ -16,6 +16,8 @@ reopening a closed follow-up (status `open`), which clears its outcome and `clos
   the department it will have) comes first, then field errors (`InvalidInput`, all of them at
   once), then the write: one audited save (simple-history: who, when, the row before and
   after). An API key is recorded as the change reason `api-key:<prefix>` (no user).
+* Closing queues `followup.closed` for the rule's webhook endpoint, if it names one, in the
+  same transaction (`events.queue_closed`), so the help desk closes its ticket too.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from cxmetrics.roles import is_admin, led_department_ids
 from cxmetrics.services.goals import InvalidInput
 
 from .access import api_key_source_id, check_followup_after, check_followup_before
+from .events import queue_closed
 
 __all__ = ["FOLLOWUP_FIELDS", "STATUS_ORDER", "update_followup"]
 
@@ -125,7 +128,7 @@ def update_followup(
     with transaction.atomic():
         stored = (
             FollowUp.objects.select_for_update(of=("self",))
-            .select_related("department", "root_cause", "assignee")
+            .select_related("department", "root_cause", "assignee", "rule__webhook")
             .get(pk=followup.pk)
         )
         check_followup_before(actor, stored)
@@ -145,8 +148,11 @@ def update_followup(
         errors = _errors(stored, values)
         if errors:
             raise InvalidInput(errors)
+        closing = stored.status != FollowUpStatus.CLOSED and values["status"] == "closed"
         _apply(stored, values, now=now, reopening=reopening)
         _save(stored, actor)
+        if closing:
+            queue_closed(stored)
     return stored
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from cxmetrics.models import SCORE_RANGES, FollowUpRule, HandledBy, Metric, Priority
+from cxmetrics.roles import is_admin
 from cxmetrics.services.goals import InvalidInput, StateConflict
 
 from .access import check_rule, check_rule_before
@@ -35,10 +36,14 @@ RULE_FIELDS = (
     "priority",
     "dedupe_days",
     "active",
+    "webhook",
 )
 RULE_M2M = ("channels", "departments")
 MAX_SLA_HOURS = 24 * 365
 MAX_DEDUPE_DAYS = 365
+ADMINS_CHOOSE_WEBHOOK = (
+    "Only admins choose a rule's webhook endpoint (endpoints are admin objects)."
+)
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -115,15 +120,25 @@ def _save(rule: FollowUpRule, values: Mapping[str, Any], *, actor: Any, created:
     )
 
 
+def _webhook_errors(actor: Any, *, before: Any, after: Any) -> dict[str, list[str]]:
+    """Webhook endpoints are admin objects: only an admin gives a rule another one."""
+    if after == before or is_admin(actor):
+        return {}
+    return {"webhook": [ADMINS_CHOOSE_WEBHOOK]}
+
+
 def create_rule(*, actor: Any, trusted: bool = False, **fields: Any) -> FollowUpRule:
     """A new rule from `fields` (RULE_FIELDS and RULE_M2M; missing ones take the model's
-    defaults), created by `actor` (recorded as created_by)."""
+    defaults), created by `actor` (recorded as created_by). Only admins name a `webhook`."""
     values = {**_defaults(), **fields}
     if not trusted:
         check_rule(
             actor, owner_department=values["owner_department"], departments=values["departments"]
         )
-    if errors := rule_errors(values):
+    errors = rule_errors(values)
+    if not trusted:
+        errors |= _webhook_errors(actor, before=None, after=values["webhook"])
+    if errors:
         raise InvalidInput(errors)
     rule = FollowUpRule(created_by=actor if getattr(actor, "pk", None) else None)
     with transaction.atomic():
@@ -135,7 +150,8 @@ def update_rule(
     *, rule: FollowUpRule, actor: Any, trusted: bool = False, **changes: Any
 ) -> FollowUpRule:
     """Change `rule` (any of RULE_FIELDS and RULE_M2M). Follow-ups already opened keep their
-    owner, SLA and priority; the change applies to responses evaluated from now on."""
+    owner, SLA and priority; the change applies to responses evaluated from now on. Only
+    admins change the `webhook` (a lead may change the rest of a rule that has one)."""
     if not trusted:
         check_rule_before(actor, rule)
     values: dict[str, Any] = {name: getattr(rule, name) for name in RULE_FIELDS}
@@ -145,7 +161,10 @@ def update_rule(
         check_rule(
             actor, owner_department=values["owner_department"], departments=values["departments"]
         )
-    if errors := rule_errors(values, pk=rule.pk):
+    errors = rule_errors(values, pk=rule.pk)
+    if not trusted:
+        errors |= _webhook_errors(actor, before=rule.webhook, after=values["webhook"])
+    if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
         _save(rule, values, actor=actor, created=False)

@@ -34,6 +34,7 @@ class RuleSpec:
     sla_hours: int
     priority: str
     dedupe_days: int
+    webhook_id: int | None = None
 
 
 def spec_of(rule: FollowUpRule) -> RuleSpec:
@@ -51,6 +52,7 @@ def spec_of(rule: FollowUpRule) -> RuleSpec:
         sla_hours=rule.sla_hours,
         priority=rule.priority,
         dedupe_days=rule.dedupe_days,
+        webhook_id=rule.webhook_id,
     )
 
 
