@@ -10,6 +10,7 @@ EXPECTED = {
     "cxmetrics.tasks.apply_retention": (1800, 1830),
     "cxmetrics.tasks.deliver_webhooks": (300, 330),
     "cxmetrics.tasks.evaluate_goal_alerts": (300, 330),
+    "cxmetrics.tasks.notify_followup_leads": (300, 330),
     "cxmetrics.tasks.open_followups": (300, 330),
     "cxmetrics.tasks.rebuild_rollups": (1800, 1830),
     "cxmetrics.tasks.rebuild_yesterday": (1800, 1830),
