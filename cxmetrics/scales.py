@@ -17,13 +17,15 @@ SCORE_RANGES: dict[str, tuple[float, float, bool]] = {
     "sentiment": (-1, 1, False),
 }
 
-# Display precision of a metric's score (NPS and CSAT points, CES and sentiment on their scales);
-# computations stay unrounded. Pages and plain-language explanations share it.
+# Display precision of a metric's score (NPS and CSAT points, CES and sentiment on their scales),
+# and of the goal metric followup_on_time (a percent, as CSAT); computations stay unrounded.
+# Pages and plain-language explanations share it.
 SCORE_FORMATS: dict[str, str] = {
     "nps": "{:.1f}",
     "csat": "{:.1f}%",
     "ces": "{:.2f}",
     "sentiment": "{:+.3f}",
+    "followup_on_time": "{:.1f}%",
 }
 
 
