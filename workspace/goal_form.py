@@ -27,7 +27,7 @@ from cxmetrics import periods
 from cxmetrics.metrics import TEST_NPS_Z, TEST_TWO_PROPORTION_Z, TEST_WELCH_T
 from cxmetrics.models import Department, Goal, GoalMetric, InvitationStatus
 from cxmetrics.roles import led_department_ids
-from cxmetrics.scales import SCORE_FORMATS
+from cxmetrics.scales import SCORE_FORMATS, counted
 from cxmetrics.selectors.dashboards.filters import today as local_today
 from cxmetrics.selectors.goal_preview import goal_preview
 from cxmetrics.services import goals as goal_services
@@ -46,8 +46,6 @@ CHANGE_UNITS = {
     "ces": "on the 1–7 scale",
     "followup_on_time": "percentage points",
 }
-# What a goal metric's n counts, as the figures name it.
-COUNTED = {"followup_on_time": "follow-ups"}
 # Buttons that re-render the form instead of saving it (each the name of a submit button).
 RERENDER = ("preset", "use_baseline", "figures")
 
@@ -108,7 +106,7 @@ def figures_context(preview: dict[str, Any] | None, errors: Any = None) -> dict[
         "per_day": f"{preview['per_day']:.1f}",
         "change": None if detectable is None else f"±{detectable:.{digits}f}",
         "change_units": CHANGE_UNITS.get(metric, ""),
-        "counted": COUNTED.get(metric, "responses"),
+        "counted": counted(metric),
         "test_name": TEST_NAMES[preview["test"]],
         "strip": _strip(preview),
     }

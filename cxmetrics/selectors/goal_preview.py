@@ -19,6 +19,7 @@ from typing import Any
 
 from cxmetrics.metrics import TEST_TWO_PROPORTION_Z, power
 from cxmetrics.models import DailyRollup, GoalMetric, Metric
+from cxmetrics.scales import counted
 from cxmetrics.selectors.counts import group_counts, metric_q, rollup_sums, sampled_score
 from cxmetrics.selectors.followup_rates import RateWindow, rate_counts, rate_score
 from cxmetrics.selectors.summary import METRIC_TESTS, SummaryFilters
@@ -26,7 +27,10 @@ from cxmetrics.selectors.summary import METRIC_TESTS, SummaryFilters
 WINDOW_DAYS = 90
 """The recent past the editor measures: the last 90 days up to and including today."""
 
-GOAL_TESTS = {**METRIC_TESTS, GoalMetric.FOLLOWUP_ON_TIME: TEST_TWO_PROPORTION_Z}
+GOAL_TESTS: dict[str, str] = {
+    **{metric.value: test for metric, test in METRIC_TESTS.items()},
+    GoalMetric.FOLLOWUP_ON_TIME.value: TEST_TWO_PROPORTION_Z,
+}
 """Each goal metric's test of a change: the response metrics' own (METRIC_TESTS); the on-time
 close rate is a proportion, tested as CSAT is."""
 
@@ -54,9 +58,10 @@ def detectable_change(
     )
 
 
-def noise_flag(expected_n: float) -> str:
-    """The words for a target inside the noise band of a period with `expected_n` answers."""
-    return f"cannot be told from noise with about {round(expected_n):,} responses"
+def noise_flag(expected_n: float, metric: str = GoalMetric.NPS) -> str:
+    """The words for a target inside the noise band of a period with `expected_n` answers
+    (responses, or follow-ups for `followup_on_time`)."""
+    return f"cannot be told from noise with about {round(expected_n):,} {counted(metric)}"
 
 
 def goal_preview(
@@ -104,7 +109,7 @@ def goal_preview(
     if value is not None and detectable is not None:
         band = [value - detectable, value + detectable]
         if target is not None and abs(target - value) < detectable:
-            flag = noise_flag(expected_n or 0.0)
+            flag = noise_flag(expected_n or 0.0, metric)
     return {
         "metric": metric,
         "test": GOAL_TESTS[metric],

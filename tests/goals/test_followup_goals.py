@@ -15,7 +15,7 @@ after opening (on time), two closed three days after (late), one never closed (p
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -29,64 +29,23 @@ from cxmetrics.selectors.goals import (
 )
 from cxmetrics.selectors.goals_batch import goals_progress
 from cxmetrics.services import goals as goal_services
-from cxmetrics.services.followups import open_followups, update_followup
+from cxmetrics.services.followups import update_followup
 from cxmetrics.services.goals import snapshot_goals
-from cxmetrics.services.ingest import record_responses
-from tests.factories import make_item
-from tests.goals.conftest import END, MID, START, csat_85, make_goal, make_plan, moment, nps_30
+from tests.goals.conftest import (
+    END,
+    MID,
+    START,
+    csat_85,
+    followup,
+    make_goal,
+    make_plan,
+    moment,
+    nps_30,
+    support_ten,
+)
 
-OPENED = moment(date(2025, 1, 5))  # noon, org-local
 RATE = 70.0
 LOW, HIGH = 39.677815, 89.220873  # see the module docstring
-
-
-def followup(
-    *,
-    opened: datetime = OPENED,
-    closed_after: timedelta | None = None,
-    department: str = "support",
-    channel: str = "web",
-    handled_by: str = "human",
-    closer=None,
-):
-    """An NPS detractor stored and evaluated at `opened` (a follow-up of `department`, due 48
-    hours later), closed `closed_after` it by `closer` when given (left open otherwise)."""
-    from cxmetrics.models import FollowUp, Source
-
-    item = make_item(
-        metric="nps",
-        score=3.0,
-        occurred_at=opened,
-        department=department,
-        channel=channel,
-        handled_by=handled_by,
-    )
-    result = record_responses(source=Source.objects.get(slug="integrations"), items=[item])
-    open_followups(now=opened)
-    (response_id,) = result.accepted_ids
-    made = FollowUp.objects.get(response_id=response_id)
-    assert made.due_at == opened + timedelta(hours=48)
-    if closed_after is not None:
-        update_followup(
-            followup=made,
-            actor=closer,
-            changes={
-                "status": "closed",
-                "outcome": "resolved",
-                "root_cause": RootCause.objects.get(name="Other"),
-            },
-            now=opened + closed_after,
-        )
-    return made
-
-
-def support_ten(closer) -> None:
-    """The worked example's ten follow-ups of Support: 7 on time, 2 late, 1 open past due."""
-    for _ in range(7):
-        followup(closed_after=timedelta(hours=24), closer=closer)
-    for _ in range(2):
-        followup(closed_after=timedelta(hours=72), closer=closer)
-    followup()
 
 
 def on_time_goal(actor, **overrides):
