@@ -15,12 +15,14 @@ after opening (on time), two closed three days after (late), one never closed (p
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
 from cxmetrics.models import Channel, Department, GoalSnapshot, RootCause
+from cxmetrics.selectors.dashboards.goals import goals_board
 from cxmetrics.selectors.goal_preview import goal_preview
 from cxmetrics.selectors.goals import (
     goal_progress,
@@ -31,6 +33,7 @@ from cxmetrics.selectors.goals_batch import goals_progress
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services.followups import update_followup
 from cxmetrics.services.goals import snapshot_goals
+from dashboards import figures
 from tests.goals.conftest import (
     END,
     MID,
@@ -373,3 +376,34 @@ def test_the_rate_must_stay_within_0_and_100(lead):
         }
     )
     assert errors == {"target": ["Must be between 0 and 100 for followup_on_time."]}
+
+
+def test_the_window_is_whole_days_in_the_organisations_time_zone(settings, lead, admin_user):
+    # given an organisation in Paris (UTC+1 in winter), the ten, and two follow-ups closed on
+    # time 20 minutes after opening: one opened on 31 January at 23:30 in Paris (22:30 UTC),
+    # one on 1 February at 00:30 in Paris (still 31 January, 23:30, in UTC)
+    settings.TIME_ZONE = "Europe/Paris"
+    paris = ZoneInfo("Europe/Paris")
+    support_ten(admin_user)
+    quick = timedelta(minutes=20)
+    for opened in (datetime(2025, 1, 31, 23, 30), datetime(2025, 2, 1, 0, 30)):
+        followup(opened=opened.replace(tzinfo=paris), closed_after=quick, closer=admin_user)
+    goal = on_time_goal(lead)
+
+    # when the January goal is measured after its end
+    progress = goal_progress(goal=goal, as_of=date(2025, 2, 10))
+
+    # then only the first is January's: 8 of 11 (the second would make 9 of 12)
+    assert (progress["value"], progress["n"]) == (pytest.approx(800 / 11), 11)
+
+
+def test_the_dashboards_goals_table_shows_the_rate(lead, admin_user):
+    # given the ten and the shared goal
+    support_ten(admin_user)
+    on_time_goal(lead)
+    # when the goals page's table is built for the 16th
+    (row,) = figures.goal_rows(goals_board(as_of=MID))
+    # then the rate reads as a percent with its interval and n
+    assert row["metric"] == "Follow-ups closed on time"
+    assert (row["value"], row["ci95"], row["n"]) == ("70.0%", "39.7% to 89.2%", 10)
+    assert (row["expected"], row["target"], row["status"]) == ("74.0%", "84.0%", "At risk")
