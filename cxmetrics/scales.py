@@ -6,7 +6,7 @@ the response table's check constraint, `Response.clean` and validation messages 
 
 from __future__ import annotations
 
-__all__ = ["SCORE_FORMATS", "SCORE_RANGES", "format_score"]
+__all__ = ["COUNTED", "SCORE_FORMATS", "SCORE_RANGES", "counted", "format_score"]
 
 # Valid score range per metric, inclusive, and whether the score must be whole. Keyed by the
 # `models.Metric` values, in their order.
@@ -17,13 +17,15 @@ SCORE_RANGES: dict[str, tuple[float, float, bool]] = {
     "sentiment": (-1, 1, False),
 }
 
-# Display precision of a metric's score (NPS and CSAT points, CES and sentiment on their scales);
-# computations stay unrounded. Pages and plain-language explanations share it.
+# Display precision of a metric's score (NPS and CSAT points, CES and sentiment on their scales),
+# and of the goal metric followup_on_time (a percent, as CSAT); computations stay unrounded.
+# Pages and plain-language explanations share it.
 SCORE_FORMATS: dict[str, str] = {
     "nps": "{:.1f}",
     "csat": "{:.1f}%",
     "ces": "{:.2f}",
     "sentiment": "{:+.3f}",
+    "followup_on_time": "{:.1f}%",
 }
 
 
@@ -32,3 +34,13 @@ def format_score(value: float | None, metric: str) -> str:
     if value is None:
         return "–"
     return SCORE_FORMATS.get(str(metric), "{:.2f}").format(value)
+
+
+# What a metric's n counts, in words, where it is not responses: the goal metric
+# followup_on_time counts follow-ups (those closed or past due).
+COUNTED: dict[str, str] = {"followup_on_time": "follow-ups"}
+
+
+def counted(metric: str) -> str:
+    """What `metric`'s n counts, in words: "responses", or "follow-ups" for the on-time rate."""
+    return COUNTED.get(str(metric), "responses")

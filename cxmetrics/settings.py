@@ -393,6 +393,8 @@ SPECTACULAR_SETTINGS = {
     # Choice sets used by several endpoints get one component name each.
     "ENUM_NAME_OVERRIDES": {
         "HandledByEnum": "cxmetrics.models.choices.HandledBy",
+        "MetricEnum": "cxmetrics.models.choices.Metric",
+        "GoalMetricEnum": "cxmetrics.models.choices.GoalMetric",
         "FollowUpStatusEnum": "cxmetrics.models.followups.FollowUpStatus",
         "GoalStatusEnum": "cxmetrics.models.goals.GoalStatus",
     },

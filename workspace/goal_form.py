@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cxmetrics import periods
 from cxmetrics.metrics import TEST_NPS_Z, TEST_TWO_PROPORTION_Z, TEST_WELCH_T
-from cxmetrics.models import Department, Goal, InvitationStatus, Metric
+from cxmetrics.models import Department, Goal, GoalMetric, InvitationStatus
 from cxmetrics.roles import led_department_ids
-from cxmetrics.scales import SCORE_FORMATS
+from cxmetrics.scales import SCORE_FORMATS, counted
 from cxmetrics.selectors.dashboards.filters import today as local_today
 from cxmetrics.selectors.goal_preview import goal_preview
 from cxmetrics.services import goals as goal_services
@@ -40,7 +40,12 @@ TEST_NAMES = {
     TEST_TWO_PROPORTION_Z: "the two-proportion z-test",
     TEST_WELCH_T: "Welch's t-test",
 }
-CHANGE_UNITS = {"nps": "points", "csat": "percentage points", "ces": "on the 1–7 scale"}
+CHANGE_UNITS = {
+    "nps": "points",
+    "csat": "percentage points",
+    "ces": "on the 1–7 scale",
+    "followup_on_time": "percentage points",
+}
 # Buttons that re-render the form instead of saving it (each the name of a submit button).
 RERENDER = ("preset", "use_baseline", "figures")
 
@@ -95,12 +100,13 @@ def figures_context(preview: dict[str, Any] | None, errors: Any = None) -> dict[
     return {
         "preview": preview,
         "preview_errors": [],
-        "metric_label": Metric(metric).label,
+        "metric_label": GoalMetric(metric).label,
         "suggested": None if preview["value"] is None else round(preview["value"], digits),
         "expected": None if preview["expected_n"] is None else round(preview["expected_n"]),
         "per_day": f"{preview['per_day']:.1f}",
         "change": None if detectable is None else f"±{detectable:.{digits}f}",
         "change_units": CHANGE_UNITS.get(metric, ""),
+        "counted": counted(metric),
         "test_name": TEST_NAMES[preview["test"]],
         "strip": _strip(preview),
     }

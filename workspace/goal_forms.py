@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 
-from cxmetrics.models import Channel, Department, HandledBy, Metric
+from cxmetrics.models import Channel, Department, GoalMetric, HandledBy
 from cxmetrics.services.goals import METRIC_RANGES, goal_errors
 
 FORM_FIELDS = {"scope_channels": "channels", "scope_handled_by": "handled_by"}
@@ -25,7 +25,7 @@ DATE = {"invalid": "Type a date as YYYY-MM-DD, or pick one."}
 
 
 def _ranges_text() -> str:
-    labels = dict(Metric.choices)
+    labels = dict(GoalMetric.choices)
     return ", ".join(f"{labels[m]} {lo:g} to {hi:g}" for m, (lo, hi) in METRIC_RANGES.items())
 
 
@@ -57,7 +57,7 @@ class ScopeFields(forms.Form):
 
     metric = forms.ChoiceField(
         label="Metric",
-        choices=Metric.choices,
+        choices=GoalMetric.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": "Choose a metric.", "invalid_choice": "Choose a metric."},
     )
@@ -85,7 +85,7 @@ class ScopeFields(forms.Form):
         they concern; a field already refused by the form keeps only the form's error (its
         value could not be read). Errors of fields the form does not show go on top."""
         metric = self.cleaned_data.get("metric") if hasattr(self, "cleaned_data") else None
-        label = dict(Metric.choices).get(metric or "", "")
+        label = dict(GoalMetric.choices).get(metric or "", "")
         for service_field, messages in errors.items():
             field = FORM_FIELDS.get(service_field, service_field)
             if field not in self.fields:

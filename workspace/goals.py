@@ -24,9 +24,9 @@ from cxmetrics.models import (
     Department,
     Goal,
     GoalInvitation,
+    GoalMetric,
     GoalStatus,
     HandledBy,
-    Metric,
 )
 from cxmetrics.scales import format_score
 from cxmetrics.selectors.dashboards.filters import today
@@ -100,7 +100,7 @@ def shown(progress: dict[str, Any]) -> dict[str, Any]:
     return {
         **progress,
         "status_label": GoalStatus(progress["status"]).label,
-        "metric_label": Metric(progress["metric"]).label,
+        "metric_label": GoalMetric(progress["metric"]).label,
     }
 
 
@@ -145,7 +145,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workspace/goals/detail.html",
         {
             "goal": goal,
-            "metric_label": Metric(goal.metric).label,
+            "metric_label": GoalMetric(goal.metric).label,
             "progress": shown(goal_progress(goal=goal, as_of=today())),
             "scope": scope,
             "participants": departments,
@@ -243,7 +243,7 @@ class _Names:
         if name in SCORE_FIELDS:
             return format_score(float(value), metric)
         if name == "metric":
-            return _label(Metric, value)
+            return _label(GoalMetric, value)
         if name in ("start", "end"):
             return date.fromisoformat(str(value)).strftime("%-d %b %Y")
         return str(value)

@@ -1,6 +1,6 @@
 """cxmetrics tables. Split by domain; every name is re-exported here."""
 
-from .choices import SCORE_RANGES, HandledBy, Metric, Role, SourceKind
+from .choices import SCORE_RANGES, GoalMetric, HandledBy, Metric, Role, SourceKind
 from .days import DayZone
 from .followups import (
     PRIORITY_RANK,
@@ -12,6 +12,8 @@ from .followups import (
     Outcome,
     Priority,
     RootCause,
+    decided_q,
+    on_time_by_q,
     on_time_q,
     overdue_q,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "FollowUpStatus",
     "Goal",
     "GoalInvitation",
+    "GoalMetric",
     "GoalSnapshot",
     "GoalStatus",
     "HandledBy",
@@ -87,7 +90,9 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WorkerHeartbeat",
+    "decided_q",
     "hash_api_key",
+    "on_time_by_q",
     "on_time_q",
     "overdue_q",
 ]

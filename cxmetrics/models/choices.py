@@ -4,7 +4,7 @@ from django.db import models
 
 from cxmetrics.scales import SCORE_RANGES
 
-__all__ = ["SCORE_RANGES", "HandledBy", "Metric", "Role", "SourceKind"]
+__all__ = ["SCORE_RANGES", "GoalMetric", "HandledBy", "Metric", "Role", "SourceKind"]
 
 
 class Metric(models.TextChoices):
@@ -12,6 +12,19 @@ class Metric(models.TextChoices):
     CSAT = "csat", "CSAT"
     CES = "ces", "CES"
     SENTIMENT = "sentiment", "Sentiment"
+
+
+class GoalMetric(models.TextChoices):
+    """What a goal (and so a plan component) can be measured on: every response `Metric`,
+    measured from the daily rollups, plus the follow-ups' on-time close rate, measured from
+    the follow-ups (`selectors.goal_windows`). Responses never carry `followup_on_time`, so it
+    is not a `Metric`."""
+
+    NPS = Metric.NPS.value, Metric.NPS.label
+    CSAT = Metric.CSAT.value, Metric.CSAT.label
+    CES = Metric.CES.value, Metric.CES.label
+    SENTIMENT = Metric.SENTIMENT.value, Metric.SENTIMENT.label
+    FOLLOWUP_ON_TIME = "followup_on_time", "Follow-ups closed on time"
 
 
 class HandledBy(models.TextChoices):

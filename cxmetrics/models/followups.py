@@ -9,7 +9,9 @@ Public names (re-exported by cxmetrics.models):
 * `RootCause`: the editable list a follow-up is closed with.
 * `FollowUp`: one per response that opened it (`response` is unique), with its status,
   outcome, owner department, assignee, SLA times and copied keys (`source`, `customer_ref`).
-  `FollowUp.objects.overdue()` and `FollowUp.is_overdue` are the one definition of overdue.
+  `FollowUp.objects.overdue()` and `FollowUp.is_overdue` are the one definition of overdue;
+  `on_time_q` of closed on time; `decided_q` / `on_time_by_q` of the on-time close rate's n
+  and count as they stood at a moment.
 * `FollowUpLink`: a later response of the same customer and rule inside the window, attached
   to the follow-up it opened instead of opening another; a response belongs to at most one
   follow-up, ever (opened it or linked to it).
@@ -164,6 +166,19 @@ def on_time_q() -> Q:
     """Closed within its SLA: closed, and `closed_at` at or before `due_at` (the one definition
     of "on time" for the on-time close rate, closed on time / opened)."""
     return Q(status=FollowUpStatus.CLOSED, closed_at__lte=F("due_at"))
+
+
+def decided_q(*, at: datetime) -> Q:
+    """Known to be on time or late at the moment `at`: closed by then, or past `due_at` then
+    (strictly, as `overdue_q`). A follow-up still open and not yet due at `at` is neither: the
+    on-time close rate leaves it out of its n."""
+    return Q(status=FollowUpStatus.CLOSED, closed_at__lte=at) | Q(due_at__lt=at)
+
+
+def on_time_by_q(*, at: datetime) -> Q:
+    """Closed on time (`on_time_q`) by the moment `at`: the on-time follow-ups of the rate as
+    it stood at `at` (a subset of `decided_q(at=at)`)."""
+    return on_time_q() & Q(closed_at__lte=at)
 
 
 class FollowUp(models.Model):

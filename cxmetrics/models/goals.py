@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from cxmetrics import incentives
 
-from .choices import Metric
+from .choices import GoalMetric
 from .org import Channel, Department
 
 
@@ -32,7 +32,7 @@ class Goal(models.Model):
 
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    metric = models.CharField(max_length=10, choices=Metric.choices)
+    metric = models.CharField(max_length=20, choices=GoalMetric.choices)
     scope_channels = models.ManyToManyField(Channel, blank=True, related_name="+")
     scope_departments = models.ManyToManyField(Department, blank=True, related_name="+")
     scope_handled_by = models.JSONField(

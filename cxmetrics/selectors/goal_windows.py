@@ -2,6 +2,10 @@
 together: the one definition behind `goal_progress` and `goals_progress` (a goal over its own
 period) and a plan's attainment (each component's goal over the plan's period).
 
+Goals on a response metric are measured from the daily rollups; goals on `followup_on_time`
+from the follow-ups (`selectors.followup_rates`: opened on the window's days, judged as they
+stood at the end of its last day, or now while it lasts).
+
 Below `goals` and `goals_batch` in the import graph: it reads the rollups and knows goals'
 scopes, nothing of progress or payouts.
 """
@@ -14,14 +18,15 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
-from cxmetrics.models import DailyRollup, Goal
+from cxmetrics.models import DailyRollup, Goal, GoalMetric
 from cxmetrics.selectors.counts import COUNT_FIELDS, as_counts, metric_q, score_from_counts
+from cxmetrics.selectors.followup_rates import RateWindow, rate_counts, rate_score
 
 __all__ = ["GOALS_PER_QUERY", "Window", "measured_windows"]
 
 GOALS_PER_QUERY = 100
-"""Windows measured per rollup query by `measured_windows`: each takes len(COUNT_FIELDS)
-result columns, and SQLite allows 2,000."""
+"""Windows measured per query by `measured_windows`: each takes len(COUNT_FIELDS) result
+columns of a rollup query (3 of a follow-up query), and SQLite allows 2,000."""
 
 Window = tuple[Goal, date, date]
 """A goal and the first and last day (inclusive) to measure it on."""
@@ -29,17 +34,38 @@ Window = tuple[Goal, date, date]
 
 def measured_windows(windows: Sequence[Window]) -> list[dict[str, Any] | None]:
     """Each window's score (`score_from_counts` of the goal's metric over its scope, on
-    [start, end]; None without data, or when end is before start), in the windows' order.
+    [start, end]; for `followup_on_time` goals `followup_rates.rate_score`; None without
+    data, or when end is before start), in the windows' order.
 
-    Cost: one rollup query per GOALS_PER_QUERY windows that are not empty (none without any);
-    the goals' scope channels and departments should be prefetched (see goals_queryset)."""
+    Cost: one rollup query per GOALS_PER_QUERY windows on a response metric and one follow-up
+    query per GOALS_PER_QUERY windows on `followup_on_time` that are not empty (none without
+    any); the goals' scope channels and departments should be prefetched (see
+    goals_queryset)."""
     scores: list[dict[str, Any] | None] = [None] * len(windows)
     measurable = [i for i, (_, start, end) in enumerate(windows) if start <= end]
-    for first in range(0, len(measurable), GOALS_PER_QUERY):
-        chunk = measurable[first : first + GOALS_PER_QUERY]
-        for i, score in zip(chunk, _measured_together([windows[i] for i in chunk]), strict=True):
-            scores[i] = score
+    followups = [i for i in measurable if windows[i][0].metric == GoalMetric.FOLLOWUP_ON_TIME]
+    responses = [i for i in measurable if windows[i][0].metric != GoalMetric.FOLLOWUP_ON_TIME]
+    for indices, measure in ((responses, _measured_together), (followups, _rates_together)):
+        for first in range(0, len(indices), GOALS_PER_QUERY):
+            chunk = indices[first : first + GOALS_PER_QUERY]
+            for i, score in zip(chunk, measure([windows[i] for i in chunk]), strict=True):
+                scores[i] = score
     return scores
+
+
+def _rates_together(windows: Sequence[Window]) -> list[dict[str, Any] | None]:
+    """The on-time close rates of `followup_on_time` windows in one follow-up query."""
+    rates = [
+        RateWindow(
+            first=start,
+            last=end,
+            departments=[department.pk for department in goal.scope_departments.all()],
+            channels=[channel.pk for channel in goal.scope_channels.all()],
+            handled_by=list(goal.scope_handled_by or []),
+        )
+        for goal, start, end in windows
+    ]
+    return [rate_score(counts) for counts in rate_counts(rates)]
 
 
 def _measured_together(windows: Sequence[Window]) -> list[dict[str, Any] | None]:

@@ -24,6 +24,7 @@ from cxmetrics import incentives
 from cxmetrics.models import (
     Goal,
     GoalInvitation,
+    GoalMetric,
     GoalSnapshot,
     IncentivePlan,
     Metric,
@@ -316,10 +317,15 @@ def _live(plan: IncentivePlan, as_of: date, components: list[dict[str, Any]]) ->
 def late_data(*, plan: IncentivePlan, statement: PayoutStatement) -> dict[str, Any]:
     """Responses received after the statement was closed that occurred in the plan's period
     within the scope of any of its goals (one COUNT over raw responses: rollups do not keep
-    received_at), and the attainment the plan would have now."""
+    received_at), and the attainment the plan would have now. Goals on `followup_on_time`
+    have none: their follow-ups are judged as they stood when the period ended."""
     scopes = Q(pk__in=[])
     for component in plan.components.all():
         goal = component.goal
+        if goal.metric == GoalMetric.FOLLOWUP_ON_TIME:
+            # Measured from follow-ups as they stood at the end of the period's last day,
+            # which has passed when a period closes: nothing arriving later changes it.
+            continue
         scope = _scope(goal)
         q = Q(metric=goal.metric)
         if goal.metric == Metric.SENTIMENT:

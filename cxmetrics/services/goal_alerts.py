@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 
-from cxmetrics.models import Goal, GoalStatus
+from cxmetrics.models import Goal, GoalMetric, GoalStatus
 from cxmetrics.selectors.goals import goal_progress, goals_queryset
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,13 @@ def _post_webhook(payload: dict[str, Any]) -> bool:
         return False
 
 
+def _metric_words(metric: str) -> str:
+    """NPS, CSAT, CES, SENTIMENT as before; the on-time rate by its label."""
+    if metric == GoalMetric.FOLLOWUP_ON_TIME:
+        return GoalMetric(metric).label
+    return metric.upper()
+
+
 def _message(progress: dict[str, Any], previous: str) -> tuple[str, str]:
     status = GoalStatus(progress["status"]).label
     subject = f"[cxmetrics] Goal '{progress['name']}' is {status.lower()}"
@@ -69,8 +76,9 @@ def _message(progress: dict[str, Any], previous: str) -> tuple[str, str]:
     def fmt(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1f}"
 
+    metric = _metric_words(progress["metric"])
     body = (
-        f"The shared goal '{progress['name']}' ({progress['metric'].upper()}) is now {status} "
+        f"The shared goal '{progress['name']}' ({metric}) is now {status} "
         f"(was {previous or 'not alerted'}).\n\n"
         f"As of {progress['as_of']}: measured {fmt(progress['value'])} "
         f"(95% interval {fmt(progress['low'])} to {fmt(progress['high'])}, "

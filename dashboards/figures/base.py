@@ -134,19 +134,34 @@ DIVERGING = [[0.0, OKABE_ITO["vermillion"]], [0.5, "#f7f7f7"], [1.0, OKABE_ITO["
 SEQUENTIAL = "Cividis"
 GRAPH_HEIGHT = 380
 
-_FORMATS = {"nps": "{:+.1f}", "csat": "{:.1f}%", "ces": "{:.2f}", "sentiment": "{:+.3f}"}
+# followup_on_time is a goal metric only (the follow-ups' on-time close rate, in percent).
+_FORMATS = {
+    "nps": "{:+.1f}",
+    "csat": "{:.1f}%",
+    "ces": "{:.2f}",
+    "sentiment": "{:+.3f}",
+    "followup_on_time": "{:.1f}%",
+}
 _DIFF_FORMATS = {
     "nps": "{:+.1f} pts",
     "csat": "{:+.1f} pts",
     "ces": "{:+.2f}",
     "sentiment": "{:+.3f}",
+    "followup_on_time": "{:+.1f} pts",
 }
-METRIC_LABELS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "sentiment": "Sentiment"}
+METRIC_LABELS = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "ces": "CES",
+    "sentiment": "Sentiment",
+    "followup_on_time": "Follow-ups closed on time",
+}
 METRIC_UNITS = {
     "nps": "points, -100 to 100",
     "csat": "% satisfied (4-5 of 5)",
     "ces": "mean, 1-7, higher is easier",
     "sentiment": "mean compound, -1 to 1",
+    "followup_on_time": "% of follow-ups closed within their SLA",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,10 +10,12 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from cxmetrics.models import Department, Role
+from cxmetrics.models import Department, FollowUp, Role, RootCause, Source
 from cxmetrics.services import goals as goal_services
 from cxmetrics.services import rollups
-from tests.factories import make_api_key, make_responses, make_user
+from cxmetrics.services.followups import open_followups, update_followup
+from cxmetrics.services.ingest import record_responses
+from tests.factories import make_api_key, make_item, make_responses, make_user
 
 # A past quarter, so periods can be closed whatever today's date is.
 START = date(2025, 1, 1)
@@ -24,6 +26,9 @@ DATA_DAY = date(2025, 1, 5)
 
 def moment(day: date = DATA_DAY) -> datetime:
     return datetime.combine(day, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+FOLLOWUPS_OPENED = moment(DATA_DAY)  # 2025-01-05 at noon, org-local
 
 
 def store(*, scores: list[float], metric: str = "nps", day: date = DATA_DAY, **common: Any) -> None:
@@ -41,6 +46,54 @@ def nps_30(**common: Any) -> None:
 def csat_85(**common: Any) -> None:
     """100 CSAT answers, 85 satisfied (4-5) -> CSAT 85%."""
     store(scores=[5] * 85 + [2] * 15, metric="csat", **common)
+
+
+def followup(
+    *,
+    opened: datetime = FOLLOWUPS_OPENED,
+    closed_after: timedelta | None = None,
+    department: str = "support",
+    channel: str = "web",
+    handled_by: str = "human",
+    closer: Any = None,
+) -> FollowUp:
+    """An NPS detractor stored and evaluated at `opened` (a follow-up of `department`, due 48
+    hours later), closed `closed_after` it by `closer` when given (left open otherwise)."""
+    item = make_item(
+        metric="nps",
+        score=3.0,
+        occurred_at=opened,
+        department=department,
+        channel=channel,
+        handled_by=handled_by,
+    )
+    result = record_responses(source=Source.objects.get(slug="integrations"), items=[item])
+    open_followups(now=opened)
+    (response_id,) = result.accepted_ids
+    made = FollowUp.objects.get(response_id=response_id)
+    assert made.due_at == opened + timedelta(hours=48)
+    if closed_after is not None:
+        update_followup(
+            followup=made,
+            actor=closer,
+            changes={
+                "status": "closed",
+                "outcome": "resolved",
+                "root_cause": RootCause.objects.get(name="Other"),
+            },
+            now=opened + closed_after,
+        )
+    return made
+
+
+def support_ten(closer: Any, opened: datetime = FOLLOWUPS_OPENED) -> None:
+    """Ten follow-ups of Support opened at `opened`: 7 closed on time (a day later), 2 late
+    (three days later), 1 left open (past due two days later): 70% on time, n = 10."""
+    for _ in range(7):
+        followup(opened=opened, closed_after=timedelta(hours=24), closer=closer)
+    for _ in range(2):
+        followup(opened=opened, closed_after=timedelta(hours=72), closer=closer)
+    followup(opened=opened)
 
 
 def make_goal(*, actor: Any, **overrides: Any) -> Any:

@@ -19,10 +19,10 @@ from cxmetrics.models import (
     Channel,
     Department,
     Goal,
+    GoalMetric,
     GoalStatus,
     HandledBy,
     InvitationStatus,
-    Metric,
 )
 from cxmetrics.selectors.goals_audit import AUDITED, MAX_LIMIT
 from cxmetrics.services.goals.validation import MAX_BONUS
@@ -118,7 +118,7 @@ class GoalSerializer(ChangeSerializer):
     id = serializers.IntegerField(read_only=True)
     name = JSONCharField(max_length=200)
     description = JSONCharField(max_length=10_000, allow_blank=True, required=False)
-    metric = serializers.ChoiceField(choices=Metric.choices)
+    metric = serializers.ChoiceField(choices=GoalMetric.choices)
     scope_channels = SafeSlugRelatedField(
         many=True, slug_field="slug", queryset=Channel.objects.all(), required=False
     )
@@ -197,7 +197,7 @@ class GoalSerializer(ChangeSerializer):
 
 
 class GoalListQuerySerializer(serializers.Serializer):
-    metric = serializers.ChoiceField(choices=Metric.choices, required=False)
+    metric = serializers.ChoiceField(choices=GoalMetric.choices, required=False)
     department = serializers.SlugField(max_length=50, required=False)
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
     active = serializers.BooleanField(required=False)

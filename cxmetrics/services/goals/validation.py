@@ -12,14 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from cxmetrics import incentives
-from cxmetrics.models import Goal, HandledBy, Metric
+from cxmetrics.models import Goal, GoalMetric, HandledBy
 
-# The range of each metric's score, in its own units: goals and curves must stay inside.
+# The range of each goal metric's score, in its own units: goals and curves must stay inside.
 METRIC_RANGES: dict[str, tuple[float, float]] = {
-    Metric.NPS: (-100.0, 100.0),
-    Metric.CSAT: (0.0, 100.0),
-    Metric.CES: (1.0, 7.0),
-    Metric.SENTIMENT: (-1.0, 1.0),
+    GoalMetric.NPS: (-100.0, 100.0),
+    GoalMetric.CSAT: (0.0, 100.0),
+    GoalMetric.CES: (1.0, 7.0),
+    GoalMetric.SENTIMENT: (-1.0, 1.0),
+    GoalMetric.FOLLOWUP_ON_TIME: (0.0, 100.0),
 }
 MAX_MIN_N = 1_000_000
 
@@ -92,8 +93,8 @@ def goal_errors(*, values: dict[str, Any]) -> dict[str, Any]:
     if not str(values.get("name") or "").strip():
         add_error(errors, "name", "A name is required.")
     metric = values.get("metric")
-    if metric not in Metric.values:
-        add_error(errors, "metric", f"Must be one of {', '.join(Metric.values)}.")
+    if metric not in GoalMetric.values:
+        add_error(errors, "metric", f"Must be one of {', '.join(GoalMetric.values)}.")
     for field in ("baseline", "target"):
         _number(errors, field, values.get(field), metric)
     if values.get("stretch") is not None:
