@@ -20,6 +20,7 @@ WORKSPACE_LINKS = (
     Link("Goal setting", "/goals/"),
     Link("Plans", "/plans/"),
     Link("Scorecards", "/scorecards/"),
+    Link("Follow-ups", "/followups/"),
     Link("People", "/people/", admin_only=True),
 )
 PROFILE_LINK = Link("Profile", "/profile/")
