@@ -17,7 +17,7 @@ class Link:
 
 
 WORKSPACE_LINKS = (
-    Link("Goal setting", "/goals/"),
+    Link("Goals", "/goals/"),
     Link("Plans", "/plans/"),
     Link("Scorecards", "/scorecards/"),
     Link("Follow-ups", "/followups/"),

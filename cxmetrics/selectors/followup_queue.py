@@ -234,6 +234,7 @@ def customer_history(
             how=Value("opened", output_field=CharField()),
         )
         .values(*columns, "followup_id", "followup_status", "followup_department", "how")
+        .order_by()  # a part of a UNION takes no ORDER BY (FollowUp's default ordering)
     )
     linked = (
         _response_values(FollowUpLink.objects.filter(followup__customer_ref=ref), "")
@@ -245,6 +246,7 @@ def customer_history(
             how=Value("linked", output_field=CharField()),
         )
         .values(*columns, "followup_ref", "followup_status", "followup_department", "how")
+        .order_by()
     )
     rows = opened.union(linked, all=True).order_by("-r_occurred_at", "-r_id")[:limit]
     return [_response_row(row) for row in rows]
