@@ -17,9 +17,10 @@ class Link:
 
 
 WORKSPACE_LINKS = (
-    Link("Goal setting", "/goals/"),
+    Link("Goals", "/goals/"),
     Link("Plans", "/plans/"),
     Link("Scorecards", "/scorecards/"),
+    Link("Follow-ups", "/followups/"),
     Link("People", "/people/", admin_only=True),
 )
 PROFILE_LINK = Link("Profile", "/profile/")

@@ -6,7 +6,10 @@
   whether *this* goal or plan may be changed is the services' rule (cxmetrics.services.goals),
   checked on the object as stored and as it will be;
 - ``admin_required``: admins (people, closing a period);
-- ``login_only``: any logged-in person (their own profile and tokens).
+- ``login_only``: any logged-in person (their own profile and tokens);
+- ``check_followup_writer(request)``: inside a follow-up page that reads (GET, readers) and
+  acts (POST: team leads and admins; executives read only). Which follow-up or rule may be
+  changed is the services' rule (cxmetrics.services.followups.access).
 
 Refusals are Django's PermissionDenied, rendered by templates/403.html with the reason.
 ``refused(exc)`` turns a service's NotAllowed into that refusal.
@@ -23,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 
 from cxmetrics.models import Role
 from cxmetrics.roles import can_read_figures, is_admin, roles_of
+from cxmetrics.services.followups.access import EXECUTIVES_READ, can_change_followups
 
 View = Callable[..., Any]
 
@@ -58,3 +62,9 @@ login_only = _requiring(lambda user: True, "")
 def refused(exc: Exception) -> PermissionDenied:
     """A service's NotAllowed as the 403 page, with the service's own words."""
     return PermissionDenied(str(exc))
+
+
+def check_followup_writer(request: Any) -> None:
+    """A POST to a follow-up page by someone who changes no follow-up: the 403 page."""
+    if not can_change_followups(request.user):
+        raise PermissionDenied(EXECUTIVES_READ)

@@ -23,16 +23,16 @@ def _links(tree):
 def _hrefs(client) -> list[str]:
     """The navbar's links outside the dashboards (the layout's first links)."""
     layout = client.get("/dashboards/_dash-layout").json()
-    workspace = ("/goals/", "/plans/", "/scorecards/", "/people/")
+    workspace = ("/goals/", "/plans/", "/scorecards/", "/followups/", "/people/")
     return [href for href in _links(layout) if href in workspace]
 
 
 @pytest.mark.parametrize("role", ["executive", "team_lead"])
 def test_readers_are_led_to_the_workspace_but_not_to_people(client, org, role):
     client.force_login(make_user(f"nav-{role}", role=role))
-    assert _hrefs(client) == ["/goals/", "/plans/", "/scorecards/"]
+    assert _hrefs(client) == ["/goals/", "/plans/", "/scorecards/", "/followups/"]
 
 
 def test_admins_are_led_to_people_too(client, org):
     client.force_login(make_user("nav-admin", role="admin"))
-    assert _hrefs(client) == ["/goals/", "/plans/", "/scorecards/", "/people/"]
+    assert _hrefs(client) == ["/goals/", "/plans/", "/scorecards/", "/followups/", "/people/"]

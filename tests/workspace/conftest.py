@@ -18,6 +18,7 @@ from cxmetrics.services import goals as goal_services
 from cxmetrics.services import rollups
 from tests.dashboards.conftest import days_ago as noon_days_ago
 from tests.factories import PASSWORD, make_responses, make_user
+from tests.followups.conftest import no_publish  # noqa: F401 (fixture, shared)
 from tests.goals.conftest import fast_password_hashing  # noqa: F401 (autouse, shared)
 
 
@@ -105,3 +106,37 @@ def make_plan(*, actor: Any, goal: Any, department: str = "support", **overrides
     }
     values.update(overrides)
     return goal_services.create_plan(actor=actor, **values)
+
+
+# --- Follow-ups ----------------------------------------------------------------------------
+
+
+def make_followup(
+    *,
+    department: str = "support",
+    due_in: timedelta = timedelta(hours=5),
+    priority: str | None = None,
+    slug: str = "integrations",
+    **item: Any,
+) -> Any:
+    """A detractor's follow-up opened through the pipeline (record_responses, then the rules)
+    48 hours before it is due, due `due_in` from now (negative: overdue), of `department`;
+    `priority` overrides the rule's. `item` overrides the response (score 3, NPS by default)."""
+    from django.utils import timezone
+
+    from cxmetrics.models import FollowUp
+    from tests.followups.conftest import followup_of, push
+    from tests.followups.conftest import item as response_item
+
+    due_at = timezone.now() + due_in
+    item.setdefault("score", 3.0)
+    item.setdefault("occurred_at", due_at - timedelta(hours=49))
+    (pk,) = push(
+        response_item(department=department, **item), slug=slug, now=due_at - timedelta(hours=48)
+    )
+    followup = followup_of(pk)
+    assert followup is not None and followup.due_at == due_at
+    if priority is not None:
+        FollowUp.objects.filter(pk=followup.pk).update(priority=priority)
+        followup.refresh_from_db()
+    return followup

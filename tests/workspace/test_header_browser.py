@@ -28,6 +28,6 @@ def test_the_header_is_one_row_at_1366(live_server, billing_lead):
         assert button.evaluate(LINES) == 1
         assert page.locator("#nav-user").evaluate(LINES) == 1
         first = page.get_by_role("link", name="Overview").bounding_box()
-        last = page.get_by_role("link", name="Scorecards").bounding_box()
+        last = page.get_by_role("link", name="Follow-ups").bounding_box()
         assert last["y"] == first["y"]  # the last link did not wrap to a second row
         context.close()

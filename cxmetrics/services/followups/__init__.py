@@ -6,6 +6,7 @@ docs/followups.md. Callers import from this package.
 - :mod:`.lifecycle`: `update_followup`, the one write of a follow-up (status, outcome, root
   cause, assignee, note, department), audited;
 - :mod:`.rule_writes`: create, update and delete rules;
+- :mod:`.root_causes`: add, rename and (de)activate root causes (admins);
 - :mod:`.access`: who reads and changes which follow-up and rule;
 - :mod:`.defaults`: the default rules and root causes (`ensure_defaults`);
 - :mod:`.events`: the webhook events `followup.opened` and `followup.closed` of a rule's
@@ -20,12 +21,15 @@ from cxmetrics.services.goals import InvalidInput, NotAllowed, StateConflict
 
 from .access import (
     api_key_source_id,
+    assignable_people,
+    can_change_followups,
     can_read_followups,
     can_read_rules,
     check_followup_after,
     check_followup_before,
     check_rule,
     check_rule_before,
+    may_be_assigned,
     visible_followups,
 )
 from .creation import (
@@ -39,6 +43,7 @@ from .defaults import DEFAULT_ROOT_CAUSES, DEFAULT_RULES, ensure_defaults
 from .events import queue_closed, queue_opened
 from .lifecycle import FOLLOWUP_FIELDS, STATUS_ORDER, update_followup
 from .notifications import LeadsNotified, notify_leads
+from .root_causes import create_root_cause, update_root_cause
 from .rule_writes import RULE_FIELDS, RULE_M2M, create_rule, delete_rule, rule_errors, update_rule
 from .rules import RuleSpec, active_rules, rule_q
 
@@ -57,16 +62,20 @@ __all__ = [
     "StateConflict",
     "active_rules",
     "api_key_source_id",
+    "assignable_people",
+    "can_change_followups",
     "can_read_followups",
     "can_read_rules",
     "check_followup_after",
     "check_followup_before",
     "check_rule",
     "check_rule_before",
+    "create_root_cause",
     "create_rule",
     "delete_rule",
     "ensure_defaults",
     "evaluate_responses",
+    "may_be_assigned",
     "note_all_responses",
     "note_responses",
     "notify_leads",
@@ -76,6 +85,7 @@ __all__ = [
     "rule_errors",
     "rule_q",
     "update_followup",
+    "update_root_cause",
     "update_rule",
     "visible_followups",
 ]

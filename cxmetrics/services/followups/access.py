@@ -6,6 +6,8 @@ Follow-ups:
   they lead; an integrator's API key the follow-ups of its own source (the help desk closing
   its ticket); anyone else (integrator people, anonymous) none. `visible_followups` is the
   rule as a queryset filter; `can_read_followups` says whether a caller reads any at all.
+* assignee: a team lead of the follow-up's department (as it will be) or an admin
+  (`may_be_assigned`; `assignable_people` is the same rule as a query, for the pages' selects).
 * change: admins any; team leads when they lead the follow-up's department as stored AND the
   department it will have (no moving one to a department they do not lead); an API key the
   follow-ups of its source, without moving them to another department; executives never
@@ -28,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from cxmetrics.models import Department, FollowUp, FollowUpRule, Role
@@ -37,12 +40,15 @@ from cxmetrics.services.goals import NotAllowed
 __all__ = [
     "NotAllowed",
     "api_key_source_id",
+    "assignable_people",
+    "can_change_followups",
     "can_read_followups",
     "can_read_rules",
     "check_followup_after",
     "check_followup_before",
     "check_rule",
     "check_rule_before",
+    "may_be_assigned",
     "visible_followups",
 ]
 
@@ -60,6 +66,28 @@ def api_key_source_id(user: Any) -> int | None:
 def can_read_followups(user: Any) -> bool:
     """True for API keys and reader roles (what they read is `visible_followups`)."""
     return api_key_source_id(user) is not None or can_read_figures(user)
+
+
+def can_change_followups(user: Any) -> bool:
+    """Whether `user` (a person) changes any follow-up at all: team leads and admins (which
+    ones: `check_followup_before`). Executives and integrators do not."""
+    roles = roles_of(user)
+    return is_admin(user) or Role.TEAM_LEAD in roles
+
+
+def may_be_assigned(user: Any, department: Department) -> bool:
+    """The assignee rule: an admin, or a team lead of `department`."""
+    return is_admin(user) or department.pk in led_department_ids(user)
+
+
+def assignable_people(*, department_ids: Iterable[int]) -> QuerySet:
+    """The active people `may_be_assigned` accepts for at least one of `department_ids`
+    (admins: the admin group or superusers; team leads leading one of them), by username.
+    One query when evaluated."""
+    leads = Q(groups__name=Role.TEAM_LEAD, led_departments__in=sorted(set(department_ids)))
+    admins = Q(groups__name=Role.ADMIN) | Q(is_superuser=True)
+    people = get_user_model().objects.filter(is_active=True).filter(admins | leads)
+    return get_user_model().objects.filter(pk__in=people.values("pk")).order_by("username")
 
 
 def _scope(user: Any) -> Q | None:

@@ -1,7 +1,7 @@
 """A follow-up's lifecycle: status, outcome, root cause, assignee, note, owner department.
 
 `update_followup(*, followup, actor, changes)` is the one write (the API, and the queue page
-to come). Statuses move forward, `open -> in_progress -> contacted -> closed`, skipping steps
+/followups/). Statuses move forward, `open -> in_progress -> contacted -> closed`, skipping steps
 allowed (open -> contacted, open -> closed, in_progress -> closed); the only way back is
 reopening a closed follow-up (status `open`), which clears its outcome and `closed_at`.
 
@@ -10,8 +10,8 @@ reopening a closed follow-up (status `open`), which clears its outcome and `clos
 * `first_contact_at` is set the first time it becomes `contacted`, or is closed `resolved` or
   `not_resolved` (the customer was reached); never moved afterwards.
 * `closed_at` is set when it closes.
-* The assignee must be a team lead of the follow-up's department (as it will be) or an admin;
-  checked when the assignee or the department changes.
+* The assignee must be a team lead of the follow-up's department (as it will be) or an admin
+  (`access.may_be_assigned`); checked when the assignee or the department changes.
 * Access (`access.check_followup_before` on the row as stored, `check_followup_after` on
   the department it will have) comes first, then field errors (`InvalidInput`, all of them at
   once), then the write: one audited save (simple-history: who, when, the row before and
@@ -29,11 +29,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cxmetrics.models import Department, FollowUp, FollowUpStatus, Outcome
-from cxmetrics.roles import is_admin, led_department_ids
+from cxmetrics.models import FollowUp, FollowUpStatus, Outcome
 from cxmetrics.services.goals import InvalidInput
 
-from .access import api_key_source_id, check_followup_after, check_followup_before
+from .access import (
+    api_key_source_id,
+    check_followup_after,
+    check_followup_before,
+    may_be_assigned,
+)
 from .events import queue_closed
 
 __all__ = ["FOLLOWUP_FIELDS", "STATUS_ORDER", "update_followup"]
@@ -66,10 +70,6 @@ def _status_error(before: str, after: str) -> str | None:
     return None
 
 
-def _may_be_assigned(user: Any, department: Department) -> bool:
-    return is_admin(user) or department.pk in led_department_ids(user)
-
-
 def _errors(stored: FollowUp, values: dict[str, Any]) -> dict[str, list[str]]:
     """Field problems of giving `stored` the final `values` (every field of FOLLOWUP_FIELDS)."""
     errors: dict[str, list[str]] = {}
@@ -96,7 +96,7 @@ def _errors(stored: FollowUp, values: dict[str, Any]) -> dict[str, list[str]]:
         _add(errors, "root_cause", f"{cause.name} is no longer offered.")
     assignee, department = values["assignee"], values["department"]
     changed = assignee != stored.assignee or department.pk != stored.department_id
-    if assignee is not None and changed and not _may_be_assigned(assignee, department):
+    if assignee is not None and changed and not may_be_assigned(assignee, department):
         _add(
             errors,
             "assignee",
