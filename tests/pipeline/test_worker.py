@@ -253,7 +253,9 @@ def test_publishing_fails_fast_and_quietly_without_a_broker(fault_broker, api, c
 
     # then the request succeeded and the log names the task, never the data
     assert accepted == 4
-    # (the first task, sentiment, fails; the breaker then skips the refresh without trying)
-    assert "Could not queue cxmetrics.tasks.score_sentiment" in caplog.text
+    # (the first task queued on commit, the follow-ups' evaluation, fails; the breaker then
+    # skips sentiment and the refresh without trying)
+    assert "Could not queue cxmetrics.tasks.open_followups" in caplog.text
+    assert "Could not queue cxmetrics.tasks.score_sentiment" not in caplog.text
     assert "Celery broker unreachable" in caplog.text
     assert "jane.roe" not in caplog.text and "7946" not in caplog.text
