@@ -140,11 +140,14 @@ def recovery_flag() -> Subquery:
         default=F("score"),
         output_field=FloatField(),
     )
+    # The opening response's metric by a primary-key probe: a join would let PostgreSQL
+    # hash-join the whole responses table (a sequential scan) to a few thousand follow-ups.
+    metric = Response.objects.filter(pk=OuterRef(OuterRef("response_id"))).values("metric")[:1]
     nxt = (
         Response.objects.exclude(customer_ref="")  # lets PostgreSQL use the partial index
         .filter(
             customer_ref=OuterRef("customer_ref"),
-            metric=OuterRef("response__metric"),
+            metric=Subquery(metric),
             occurred_at__gt=OuterRef("closed_at"),
         )
         .order_by("occurred_at", "pk")
