@@ -1,4 +1,5 @@
-"""Run every benchmark, or those named: `python -m bench [api] [pipeline] [dashboards] [opts]`.
+"""Run every benchmark, or those named:
+`python -m bench [api] [pipeline] [dashboards] [followups] [opts]`.
 
 `python -m bench faults` runs the fault script and `python -m bench snapshot` writes the API's
 answers on fixed demo data (neither is a benchmark: each runs only when named)."""
@@ -7,7 +8,7 @@ import importlib
 import os
 import sys
 
-AREAS = ["api", "pipeline", "dashboards"]
+AREAS = ["api", "pipeline", "dashboards", "followups"]
 NAMED_ONLY = ["faults", "snapshot"]
 
 

@@ -90,7 +90,9 @@ def _navbar() -> dbc.Navbar:
     username = user.get_username() if user is not None else ""
     links = [
         dbc.NavItem(
-            dbc.NavLink(page.title, href=f"{PREFIX}{page.path.lstrip('/')}", id=f"nav-{page.key}")
+            dbc.NavLink(
+                page.nav_title, href=f"{PREFIX}{page.path.lstrip('/')}", id=f"nav-{page.key}"
+            )
         )
         for page in PAGES
     ]

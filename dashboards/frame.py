@@ -239,6 +239,13 @@ class Page:
     shared: tuple[str, ...] = SHARED_KEYS
     defaults: Mapping[str, Any] | None = None
     needs_responses: bool = True  # else the empty state replaces the body
+    # The navigation links' label (the title when empty): the header holds every page's
+    # link and the workspace's on one row at 1366 px (tests/workspace/test_header_browser.py).
+    short_title: str = ""
+
+    @property
+    def nav_title(self) -> str:
+        return self.short_title or self.title
 
     def layout(self, /, **query: Any) -> html.Div:
         """The Dash layout for a URL query string (see `render`)."""

@@ -12,7 +12,7 @@ from cxmetrics.roles import can_read_figures
 def _dashboard_links() -> list[tuple[str, str]]:
     from dashboards.pages import PAGES  # the dashboards' own list of pages, in their order
 
-    return [(page.title, f"/dashboards/{page.path.lstrip('/')}") for page in PAGES]
+    return [(page.nav_title, f"/dashboards/{page.path.lstrip('/')}") for page in PAGES]
 
 
 def header(request: Any) -> dict[str, Any]:

@@ -41,9 +41,18 @@ from cxmetrics.metrics.results import (
     Comparison,
     CsatResult,
     NpsResult,
+    ProportionResult,
     SentimentResult,
 )
-from cxmetrics.metrics.scores import ces, csat, nps, nps_bucket, sentiment, sentiment_label
+from cxmetrics.metrics.scores import (
+    ces,
+    csat,
+    nps,
+    nps_bucket,
+    proportion,
+    sentiment,
+    sentiment_label,
+)
 
 __all__ = [
     "NEGATIVE_THRESHOLD",
@@ -57,6 +66,7 @@ __all__ = [
     "Comparison",
     "CsatResult",
     "NpsResult",
+    "ProportionResult",
     "SentimentResult",
     "ces",
     "compare_csat",
@@ -65,6 +75,7 @@ __all__ = [
     "csat",
     "nps",
     "nps_bucket",
+    "proportion",
     "sentiment",
     "sentiment_label",
 ]

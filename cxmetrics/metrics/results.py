@@ -53,6 +53,17 @@ class CsatResult:
 
 
 @dataclass(frozen=True)
+class ProportionResult:
+    """A share of ``n`` with its Wilson 95% interval: ``score``, ``low``, ``high`` in percent."""
+
+    n: int
+    successes: int
+    score: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class CesResult:
     """CES 2.0 on the 1-7 scale. ``score`` is the mean, ``sd`` the sample SD, ``moe95`` the 95%
     margin of the mean, ``low``/``high`` the interval clipped to [1, 7]. With ``n == 1`` the

@@ -12,9 +12,10 @@ from cxmetrics.metrics.results import (
     CesResult,
     CsatResult,
     NpsResult,
+    ProportionResult,
     SentimentResult,
 )
-from cxmetrics.metrics.sums import check_counts, clip, mean_interval, nps_parts
+from cxmetrics.metrics.sums import check_counts, clip, mean_interval, nps_parts, wilson
 
 
 def nps(promoters: int, passives: int, detractors: int) -> NpsResult | None:
@@ -56,6 +57,23 @@ def nps_bucket(score: int) -> Literal["promoter", "passive", "detractor"]:
     return "detractor"
 
 
+def proportion(successes: int, n: int) -> ProportionResult | None:
+    """The share ``successes / n`` in percent with its Wilson score 95% interval: the one
+    definition of a share with an interval (CSAT, escalation, follow-up rates).
+
+    Returns ``None`` when ``n == 0``. Raises ValueError if ``successes`` is not in 0..n.
+    """
+    check_counts(successes=successes, n=n)
+    if successes > n:
+        raise ValueError(f"successes ({successes}) cannot exceed n ({n})")
+    if n == 0:
+        return None
+    p, low, high = wilson(successes, n)
+    return ProportionResult(
+        n=n, successes=successes, score=100.0 * p, low=100.0 * low, high=100.0 * high
+    )
+
+
 def csat(satisfied: int, n: int) -> CsatResult | None:
     """Top-2-box CSAT (answers 4-5 on 1-5) in percent with a Wilson score 95% interval.
 
@@ -66,14 +84,7 @@ def csat(satisfied: int, n: int) -> CsatResult | None:
         raise ValueError(f"satisfied ({satisfied}) cannot exceed n ({n})")
     if n == 0:
         return None
-    p = satisfied / n
-    z2 = Z95 * Z95
-    denom = 1.0 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n)) / denom
-    # The Wilson interval always contains p; min/max only absorb float rounding.
-    low = clip(min(centre - half, p), 0.0, 1.0)
-    high = clip(max(centre + half, p), 0.0, 1.0)
+    p, low, high = wilson(satisfied, n)
     return CsatResult(n=n, satisfied=satisfied, score=100.0 * p, low=100.0 * low, high=100.0 * high)
 
 

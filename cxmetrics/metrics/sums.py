@@ -23,6 +23,23 @@ def clip(value: float, lo: float, hi: float) -> float:
     return min(max(value, lo), hi)
 
 
+def wilson(successes: int, n: int) -> tuple[float, float, float]:
+    """(p, low, high) on the proportion scale [0, 1]: the share ``successes / n`` and its
+    Wilson score 95% interval (Wilson 1927). Precondition: ``0 <= successes <= n`` and
+    ``n > 0`` (callers check and name their own counts).
+
+    centre = (p + z^2 / 2n) / (1 + z^2 / n),
+    half = z * sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n).
+    """
+    p = successes / n
+    z2 = Z95 * Z95
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n)) / denom
+    # The Wilson interval always contains p; min/max only absorb float rounding.
+    return p, clip(min(centre - half, p), 0.0, 1.0), clip(max(centre + half, p), 0.0, 1.0)
+
+
 def sample_variance(n: int, total: float, total_sq: float) -> float | None:
     """Sample variance (divisor n - 1) from a sum and a sum of squares; ``None`` if n < 2.
 

@@ -109,6 +109,13 @@ class Response(models.Model):
                 condition=Q(sentiment__isnull=True) & ~Q(comment=""),
                 name="response_unscored_idx",
             ),
+            # A customer's next answer after a follow-up closed (the recovery of the follow-ups'
+            # summary, one probe per closed follow-up); also serves erasing a customer.
+            models.Index(
+                fields=["customer_ref", "metric", "occurred_at"],
+                condition=~Q(customer_ref=""),
+                name="response_customer_next_idx",
+            ),
         ]
 
     def __str__(self) -> str:

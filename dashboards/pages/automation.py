@@ -60,6 +60,7 @@ PAGE = frame.Page(
     key="automation",
     path="/automation",
     title="Automation & empathy",
+    short_title="Automation",
     description=(
         "Who handled the interaction, and what it did to the outcome. A channel is flagged when "
         "AI-handled outcomes are significantly worse than human-handled ones (Holm-adjusted over "

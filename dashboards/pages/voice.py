@@ -57,6 +57,7 @@ PAGE = frame.Page(
     key="voice",
     path="/voice",
     title="Voice of the customer",
+    short_title="Voice",
     description=(
         "What customers wrote, most negative first. Personal data (e-mails, phone and card "
         "numbers) is masked. Themes count how many negative comments mention each word or "

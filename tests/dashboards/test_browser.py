@@ -133,7 +133,9 @@ def test_overview_cards_match_the_api(page, live_server):
     assert page.cx_errors == []
 
 
-@pytest.mark.parametrize("path", ["", "channels", "automation", "goals", "incentives", "voice"])
+@pytest.mark.parametrize(
+    "path", ["", "channels", "automation", "goals", "incentives", "voice", "followups"]
+)
 def test_a_page_arrives_drawn_and_only_filter_changes_call_back(page, live_server, path):
     # given a record of Dash's requests
     requests: list[str] = []
@@ -260,6 +262,46 @@ def test_incentives_page_matches_the_attainment_api(page, live_server, data):
     # with "you are here" at the measured value and at the lower bound the plan pays on
     part = api["components"][0]
     assert curve["you are here"]["x"] == pytest.approx([part["measured"], part["paid_on"]])
+    assert page.cx_errors == []
+
+
+@pytest.fixture
+def followups(data):
+    """The default rules (the flush of each transactional test removed the migration's) open
+    follow-ups for the detractors of `data`; one is closed resolved, on time."""
+    from django.utils import timezone
+
+    from cxmetrics.models import FollowUp, RootCause
+    from cxmetrics.services.followups import ensure_defaults, note_all_responses, open_followups
+
+    ensure_defaults()
+    note_all_responses()
+    open_followups()
+    FollowUp.objects.filter(pk=FollowUp.objects.earliest("pk").pk).update(
+        status="closed",
+        outcome="resolved",
+        closed_at=timezone.now(),
+        root_cause=RootCause.objects.get(name="Slow response"),
+    )
+
+
+def test_followups_page_draws_its_four_graphs_as_the_api_counts(page, live_server, followups):
+    # given the detractors of `data` opened follow-ups, one closed
+    _open(page, live_server, f"followups?{_period()}&grain=day")
+    api = _api(page, live_server, f"followups/summary?group_by=department&{_period()}")
+    assert api["overall"]["opened"] > 0
+
+    # then the four graphs drew, the open bars are the API's, and n is stated
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 4
+    bars = _figure(page, "followups-open")[0]
+    assert dict(zip(bars["x"], bars["y"], strict=True)) == {
+        g["label"]: g["open"] for g in api["groups"]
+    }
+    expect(page.locator("#followups-on-time")).to_contain_text(
+        f"n = {api['overall']['opened']:,} opened"
+    )
+    causes = _figure(page, "followups-causes")[0]
+    assert (causes["y"], causes["x"]) == (["Slow response"], [1])
     assert page.cx_errors == []
 
 

@@ -100,6 +100,7 @@ SELECTORS = {
     "filter_options": (lambda f: read.filter_options(), 2),
     "goals_page": (lambda f: read.goals_page(as_of=today()), 13),
     "incentives_board": (lambda f: read.incentives_board(as_of=today()), 11),
+    "followups_board": (lambda f: read.followups_board(filters=f, grain="week"), 9),
 }
 # A page: its selectors, plus whether there are responses at all (1, pages that need them)
 # and the filter options (2); the query string's slugs are looked up only when given.
@@ -110,6 +111,7 @@ PAGE_QUERIES = {
     "goals": 15,
     "incentives": 13,
     "voice": 6,
+    "followups": 11,
 }
 
 

@@ -18,7 +18,7 @@ from cxmetrics.api.goals.serializers import (
     SafePrimaryKeyRelatedField,
     SafeSlugRelatedField,
 )
-from cxmetrics.api.responses.serializers import CommaList
+from cxmetrics.api.responses.serializers import CommaList, FilterQuery
 from cxmetrics.models import (
     Channel,
     Department,
@@ -30,6 +30,7 @@ from cxmetrics.models import (
     RootCause,
     WebhookEndpoint,
 )
+from cxmetrics.selectors.followups_summary import FOLLOWUP_GROUPS
 from cxmetrics.services.followups.rule_writes import MAX_DEDUPE_DAYS, MAX_SLA_HOURS
 
 MAX_ROW_ID = 2**53
@@ -178,3 +179,77 @@ class FollowUpRuleSerializer(ChangeSerializer):
 class RootCauseSerializer(serializers.Serializer):
     name = serializers.CharField()
     active = serializers.BooleanField(help_text="Inactive causes are kept but not offered.")
+
+
+# --- GET /api/v1/followups/summary ---------------------------------------------------------
+
+
+class FollowUpSummaryQuery(FilterQuery):
+    group_by = serializers.ChoiceField(
+        choices=FOLLOWUP_GROUPS,
+        required=False,
+        help_text="department (owner), channel or handled_by (of the response), or day, week, "
+        "month of opened_at in the organisation's time zone. Absent: one group 'all'.",
+    )
+
+
+def _share(help_text: str) -> serializers.FloatField:
+    return serializers.FloatField(allow_null=True, help_text=help_text)
+
+
+def _interval(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FloatField(), allow_null=True, help_text=help_text
+    )
+
+
+class RecoverySerializer(serializers.Serializer):
+    n = serializers.IntegerField(
+        help_text="Closed follow-ups whose customer answered the same metric again after "
+        "closed_at (the next answer's value known)."
+    )
+    recovered = serializers.IntegerField(
+        help_text="Of those, whose next answer lies outside the opening rule's band."
+    )
+    rate = _share("recovered / n in percent; null when n is 0.")
+    ci95 = _interval("Wilson 95% interval of rate, percent; null when n is 0.")
+    low_sample = serializers.BooleanField(help_text="n below CX_LOW_SAMPLE_N (default 30).")
+
+
+class FollowUpGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="Department or channel slug, handled_by value, ISO date starting the day, "
+        "week (Monday) or month, or 'all'."
+    )
+    label = serializers.CharField()
+    opened = serializers.IntegerField(help_text="Follow-ups opened in the period.")
+    closed = serializers.IntegerField(help_text="Of those, closed now.")
+    closed_on_time = serializers.IntegerField(help_text="Closed at or before due_at.")
+    resolved = serializers.IntegerField(help_text="Closed with outcome resolved.")
+    open = serializers.IntegerField(help_text="Not closed now.")
+    overdue = serializers.IntegerField(help_text="Not closed and past due_at now.")
+    on_time_rate = _share("closed_on_time / opened in percent; null when nothing opened.")
+    ci95 = _interval("Wilson 95% interval of on_time_rate, percent.")
+    median_hours_to_first_contact = _share("Median hours from opened_at to first_contact_at.")
+    median_hours_to_close = _share("Median hours from opened_at to closed_at.")
+    resolved_share = _share("resolved / closed in percent; null when nothing closed.")
+    resolved_ci95 = _interval("Wilson 95% interval of resolved_share, percent.")
+    recovery = RecoverySerializer()
+    low_sample = serializers.BooleanField(help_text="opened below CX_LOW_SAMPLE_N (default 30).")
+
+
+class RootCauseCountSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField(help_text="Closed follow-ups with this root cause.")
+
+
+class FollowUpSummarySerializer(serializers.Serializer):
+    group_by = serializers.ChoiceField(choices=FOLLOWUP_GROUPS, allow_null=True)
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    low_n = serializers.IntegerField(help_text="CX_LOW_SAMPLE_N: smaller samples are flagged.")
+    groups = FollowUpGroupSerializer(many=True)
+    overall = FollowUpGroupSerializer(help_text="Every follow-up in the filters.")
+    root_causes = RootCauseCountSerializer(
+        many=True, help_text="Root causes of the closed follow-ups, most frequent first."
+    )

@@ -10,6 +10,7 @@ router.register("followup-rules", views.FollowUpRuleViewSet, basename="followup-
 
 urlpatterns = [
     path("followups", views.FollowUpListView.as_view(), name="api-followups"),
+    path("followups/summary", views.FollowUpSummaryView.as_view(), name="api-followups-summary"),
     path("followups/<int:pk>", views.FollowUpDetailView.as_view(), name="api-followup"),
     path("root-causes", views.RootCausesView.as_view(), name="api-root-causes"),
     *router.urls,

@@ -23,9 +23,11 @@ from cxmetrics.api.goals.schema import CONFLICT, ERRORS, NOT_FOUND, WRITE_ERRORS
 from cxmetrics.api.goals.shared import ID_REGEX, service_answers
 from cxmetrics.api.ingest_views import CxAPIView
 from cxmetrics.api.parsers import CSVRenderer
+from cxmetrics.api.permissions import CanReadFigures
 from cxmetrics.api.queries import valid_query
 from cxmetrics.csvsafe import csv_text
 from cxmetrics.selectors import followups as selectors
+from cxmetrics.selectors.followups_summary import followups_summary
 from cxmetrics.services import followups as services
 
 TAGS = ["followups"]
@@ -111,6 +113,45 @@ class FollowUpListView(CxAPIView):
 def _with_header(rows: Any) -> Any:
     yield selectors.ROW_FIELDS
     yield from rows
+
+
+class FollowUpSummaryView(CxAPIView):
+    """GET /api/v1/followups/summary: the follow-ups' shared metric."""
+
+    # Shared outcomes, like the dashboards: every reader role reads every department's
+    # figures (a lead compares theirs with the others'); API keys and integrators do not.
+    permission_classes = [CanReadFigures]
+
+    @extend_schema(
+        operation_id="followups_summary",
+        summary="On-time close rate, medians, share resolved, recovery and root causes",
+        description="Follow-ups opened on `start`..`end` (inclusive days of opened_at in the "
+        "organisation's time zone; absent: all time), of the owner `department`, the "
+        "response's `channel` and `handled_by`, and `source`, per `group_by`. on_time_rate = "
+        "closed on time (closed_at <= due_at) / opened, in percent with a Wilson 95% interval; "
+        "resolved_share = resolved / closed; medians in hours. Recovery: of the closed "
+        "follow-ups whose customer answered the same metric again after closed_at, the share "
+        "whose next answer lies outside the opening rule's band. Executives, team leads "
+        "(every department: shared figures) and admins.",
+        parameters=[s.FollowUpSummaryQuery],
+        responses={
+            200: OpenApiResponse(
+                s.FollowUpSummarySerializer,
+                examples=[
+                    OpenApiExample("By department", value=examples.FOLLOWUP_SUMMARY),
+                ],
+            ),
+            **ERRORS,
+        },
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        query = valid_query(s.FollowUpSummaryQuery, request)
+        return Response(
+            followups_summary(
+                group_by=query.validated_data.get("group_by"), filters=query.filters()
+            )
+        )
 
 
 class FollowUpDetailView(CxAPIView):
@@ -242,5 +283,6 @@ __all__ = [
     "FollowUpDetailView",
     "FollowUpListView",
     "FollowUpRuleViewSet",
+    "FollowUpSummaryView",
     "RootCausesView",
 ]

@@ -1,5 +1,5 @@
 """Reads for the Dash dashboards: filters, outcomes, channels, automation, voice, goals,
-incentives.
+incentives, follow-ups.
 
 Figures come from the daily rollups (through `cxmetrics.selectors.summary`); only the voice of
 the customer reads Response rows, always with a limit. Every function returns plain data.
@@ -15,6 +15,7 @@ from .filters import (
     previous_period,
     summary_filters,
 )
+from .followups import followups_board
 from .goals import goal_timeline, goals_board, goals_page
 from .incentives import incentives_board
 from .outcomes import (
@@ -35,6 +36,7 @@ __all__ = [
     "default_period",
     "escalation_share",
     "filter_options",
+    "followups_board",
     "goal_timeline",
     "goals_board",
     "goals_page",

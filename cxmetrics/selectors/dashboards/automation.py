@@ -111,8 +111,7 @@ def escalation_share(*, filters: SummaryFilters) -> dict[str, Any]:
 
 def _share(escalated: int, ai_only: int) -> dict[str, Any]:
     n = escalated + ai_only
-    # A proportion with a Wilson interval: the same interval as top-2-box CSAT.
-    result = metrics.csat(escalated, n)
+    result = metrics.proportion(escalated, n)
     return {
         "n": n,
         "escalated": escalated,
