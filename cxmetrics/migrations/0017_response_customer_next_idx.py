@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cxmetrics', '0014_webhooks'),
+        ('cxmetrics', '0016_goal_metric_followup_on_time'),
     ]
 
     operations = [
