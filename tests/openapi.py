@@ -45,7 +45,7 @@ RULES_THE_SCHEMA_CANNOT_STATE = tuple(
         # does not state it as a pattern
         r"^Null characters are not allowed\.$",
         # goals and plans (cxmetrics.services.goals.validation, cxmetrics.incentives)
-        r"^Must be between -?[0-9.]+ and [0-9.]+ for (nps|csat|ces|sentiment)\.$",
+        r"^Must be between -?[0-9.]+ and [0-9.]+ for (nps|csat|ces|sentiment|followup_on_time)\.$",
         r"^Must be at or above the target\.$",
         r"^Must be on or after the (period )?start\.$",
         r"^Incentive plans pay on this goal; create a new goal instead\.$",

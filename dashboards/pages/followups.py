@@ -31,6 +31,7 @@ PAGE = frame.Page(
     key="followups",
     path="/followups",
     title="Follow-ups",
+    short_title="Closed loop",  # the workspace has the "Follow-ups" queue
     description=(
         "Every unhappy answer becomes a follow-up owned by a department: how many are open and "
         "overdue, how often they close within their SLA (closed on time / opened, with its 95% "
