@@ -73,6 +73,25 @@ class JSONManyRelatedField(serializers.ManyRelatedField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+        "nullable": True,
+        "example": "5000.00",
+    }
+)
+class AmountField(serializers.DecimalField):
+    """A non-negative amount of money with two decimals, answered as a decimal string; the
+    schema states its shape (no sign, at most 10 digits before the point and 2 after)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=MAX_BONUS, **kwargs
+        )
+
+
 class SafeSlugRelatedField(serializers.SlugRelatedField):
     """A slug relation that turns NUL bytes and overlong values into a 400, not a DB error."""
 
@@ -236,11 +255,7 @@ class IncentivePlanSerializer(ChangeSerializer):
         default=True, help_text="Pay on the lower bound of the 95% interval."
     )
     min_n = JSONIntegerField(min_value=1, max_value=1_000_000, default=30)
-    target_bonus = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=MAX_BONUS,
+    target_bonus = AmountField(
         allow_null=True,
         required=False,
         help_text="The amount paid at 100% (a decimal string); null: payouts in percent only.",
