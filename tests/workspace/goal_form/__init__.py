@@ -1,0 +1,1 @@
+"""The goal editor's pages, /goals/new and /goals/<id>/edit."""
