@@ -28,6 +28,7 @@ from cxmetrics.models import (
     RootCause,
 )
 from cxmetrics.selectors.followup_queue import NOT_CLOSED
+from cxmetrics.services.followups import RULE_FIELDS
 
 LEAVE = ""
 NOBODY = "nobody"
@@ -290,19 +291,8 @@ class RuleForm(forms.Form):
 
     @staticmethod
     def initial_of(rule: Any) -> dict[str, Any]:
-        fields = [
-            "name",
-            "metric",
-            "score_min",
-            "score_max",
-            "handled_by",
-            "has_comment",
-            "owner_department",
-            "sla_hours",
-            "priority",
-            "dedupe_days",
-            "active",
-        ]
+        # the rule's fields this form edits (the webhook is set by admins in the admin)
+        fields = [name for name in RULE_FIELDS if name in RuleForm.base_fields]
         initial = {name: getattr(rule, name) for name in fields}
         initial["channels"] = list(rule.channels.all())
         initial["departments"] = list(rule.departments.all())

@@ -14,7 +14,7 @@ from cxmetrics.metrics.results import (
     TEST_WELCH_T,
     Comparison,
 )
-from cxmetrics.metrics.sums import check_counts, nps_parts, sample_variance
+from cxmetrics.metrics.sums import check_counts, nps_parts, sample_variance, welch_df
 
 _STANDARD_NORMAL = NormalDist()
 
@@ -94,7 +94,7 @@ def compare_means(
     if not se > 0.0:
         return _untested(difference, TEST_WELCH_T, NO_VARIANCE)
     # With one variance zero the other group alone sets df (its n - 1), as scipy does.
-    df = (ua + ub) ** 2 / (ua * ua / (n_a - 1) + ub * ub / (n_b - 1))
+    df = welch_df(var_a, n_a, var_b, n_b)
     t = difference / se
     p = float(2.0 * stdtr(df, -abs(t)))
     return Comparison(

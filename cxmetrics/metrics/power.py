@@ -31,7 +31,7 @@ from scipy.stats import norm
 from scipy.stats import t as student_t
 
 from cxmetrics.metrics.results import TEST_NPS_Z, TEST_TWO_PROPORTION_Z, TEST_WELCH_T
-from cxmetrics.metrics.sums import check_counts, nps_parts, sample_variance
+from cxmetrics.metrics.sums import check_counts, nps_parts, sample_variance, welch_df
 
 __all__ = [
     "ALPHA",
@@ -87,13 +87,6 @@ def z_detectable(
     se = math.sqrt(variance / n_before + variance / n_after)
     multiplier = float(norm.ppf(1.0 - alpha / 2.0) + norm.ppf(power))
     return Detectable(change=multiplier * se, se=se, multiplier=multiplier, test=test)
-
-
-def welch_df(variance_a: float, n_a: float, variance_b: float, n_b: float) -> float:
-    """Welch-Satterthwaite degrees of freedom of two groups (n >= 2 each, some variance):
-    (ua + ub)^2 / (ua^2 / (n_a - 1) + ub^2 / (n_b - 1)) with u = variance / n."""
-    ua, ub = variance_a / n_a, variance_b / n_b
-    return (ua + ub) ** 2 / (ua * ua / (n_a - 1) + ub * ub / (n_b - 1))
 
 
 def detectable_nps(

@@ -71,3 +71,10 @@ def mean_interval(
     sd = math.sqrt(var)
     moe = Z95 * sd / math.sqrt(n)
     return mean, sd, moe, clip(mean - moe, lo, hi), clip(mean + moe, lo, hi)
+
+
+def welch_df(variance_a: float, n_a: float, variance_b: float, n_b: float) -> float:
+    """Welch-Satterthwaite degrees of freedom of two groups (n >= 2 each, some variance):
+    (ua + ub)^2 / (ua^2 / (n_a - 1) + ub^2 / (n_b - 1)) with u = variance / n."""
+    ua, ub = variance_a / n_a, variance_b / n_b
+    return (ua + ub) ** 2 / (ua * ua / (n_a - 1) + ub * ub / (n_b - 1))
